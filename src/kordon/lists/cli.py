@@ -21,8 +21,8 @@ from kordon.lists.registry import SOURCE_MODULES, UnknownSource, get_source
 from kordon.store import DEFAULT_MAX_SHRINK, ImportRefused, Store, StoreError
 
 app = typer.Typer(no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOpt = typer.Option(None, "--store", help="List store file (default: $KORDON_STORE or $KORDON_HOME/lists.sqlite).")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output.")

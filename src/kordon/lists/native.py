@@ -22,36 +22,34 @@ class NativeSource(ListSource):
 
     def read(self, path: Path, report: ImportReport, **options) -> Iterator[Entity | Relation]:
         try:
-            fh = path.open(encoding="utf-8")
+            fh = path.open("rb")
         except OSError as exc:
             raise ListFormatError(path, f"cannot open: {exc.strerror}") from exc
         with fh:
-            line_no = 0
-            try:
-                for line_no, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        data = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise ListFormatError(path, f"not a JSON line: {exc.msg}", line=line_no) from None
-                    if not isinstance(data, dict):
-                        raise ListFormatError(path, "each line must be a JSON object", line=line_no)
-                    if "_meta" in data:
-                        report.published = data["_meta"].get("published") or report.published
-                        continue
-                    try:
-                        if "relation" in data:
-                            yield relation_from_dict(data["relation"])
-                        else:
-                            entity = Entity.from_dict(data)
-                            entity.source = self.name if options.get("restamp") else entity.source
-                            yield entity
-                    except (KeyError, TypeError, ValueError) as exc:
-                        report.warn(f"not a kordon record: {exc!r}", line=line_no, kind="bad_record")
-            except UnicodeDecodeError as exc:
-                raise ListFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                      line=line_no + 1) from None
+            for line_no, raw in enumerate(fh, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ListFormatError(path, f"not UTF-8 text ({exc.reason} at column {exc.start + 1})",
+                                          line=line_no) from None
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ListFormatError(path, f"not a JSON line: {exc.msg}", line=line_no) from None
+                if not isinstance(data, dict):
+                    raise ListFormatError(path, "each line must be a JSON object", line=line_no)
+                if "_meta" in data:
+                    report.published = data["_meta"].get("published") or report.published
+                    continue
+                try:
+                    if "relation" in data:
+                        yield relation_from_dict(data["relation"])
+                    else:
+                        yield Entity.from_dict(data)
+                except (KeyError, TypeError, ValueError) as exc:
+                    report.warn(f"not a kordon record: {exc!r}", line=line_no, kind="bad_record")
 
 
 SOURCE = NativeSource()

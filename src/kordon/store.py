@@ -236,29 +236,25 @@ class Store:
         ]
 
     # --- reading entities ---------------------------------------------
+    def _current_rows(self, table: str, sources: Iterable[str] | None) -> sqlite3.Cursor:
+        """``data`` of every row of ``table`` in the current versions (optionally of some sources)."""
+        sql = f"SELECT t.data FROM {table} t JOIN current c ON c.version_id = t.version_id"
+        names = list(sources) if sources is not None else None
+        if names is not None:
+            sql += f" WHERE c.source IN ({','.join('?' * len(names))})"
+        return self.conn.execute(sql, tuple(names or ()))
+
     def iter_entities(self, sources: Iterable[str] | None = None, version_id: int | None = None) -> Iterator[Entity]:
         """Entities of the current version of each list (or of one given version)."""
         if version_id is not None:
             cur = self.conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,))
         else:
-            sql = "SELECT e.data FROM entities e JOIN current c ON c.version_id = e.version_id"
-            args: tuple = ()
-            if sources is not None:
-                names = list(sources)
-                sql += f" WHERE c.source IN ({','.join('?' * len(names))})"
-                args = tuple(names)
-            cur = self.conn.execute(sql, args)
+            cur = self._current_rows("entities", sources)
         for (data,) in cur:
             yield Entity.from_dict(json.loads(data))
 
     def iter_relations(self, sources: Iterable[str] | None = None) -> Iterator[Relation]:
-        sql = "SELECT r.data FROM relations r JOIN current c ON c.version_id = r.version_id"
-        args: tuple = ()
-        if sources is not None:
-            names = list(sources)
-            sql += f" WHERE c.source IN ({','.join('?' * len(names))})"
-            args = tuple(names)
-        for (data,) in self.conn.execute(sql, args):
+        for (data,) in self._current_rows("relations", sources):
             yield relation_from_dict(json.loads(data))
 
     def get_entity(self, entity_id: str, version_id: int | None = None) -> Entity | None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from collections import Counter
+
 from rigour.territories import lookup_territory
+from rigour.text.scripts import codepoint_script, text_scripts
 
 from kordon.model import DateKind, EntityDate
 
@@ -39,13 +42,23 @@ MONTHS = {
 
 _APPROX = re.compile(r"^(?:circa|ca\.?|c\.|approx(?:imately|\.)?|about|around|~)\s*", re.I)
 _RANGE = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\bto\b|\band\b|-|–|—)\s*(.+)$", re.I)
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*|Z|[+-]\d\d:?\d\d)?$")
 _DMY_NUM = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _MY_NUM = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _DMY_TXT = re.compile(r"^(\d{1,2})\s*([A-Za-zéû]+)\.?,?\s*(\d{4})$")
 _MDY_TXT = re.compile(r"^([A-Za-zéû]+)\.?\s+(\d{1,2}),?\s*(\d{4})$")
 _MY_TXT = re.compile(r"^([A-Za-zéû]+)\.?,?\s*(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+# Unicode script names (as rigour reports them) -> ISO 15924 codes, for Name.script.
+SCRIPT_CODES = {
+    "Latin": "Latn", "Cyrillic": "Cyrl", "Arabic": "Arab", "Greek": "Grek", "Armenian": "Armn",
+    "Georgian": "Geor", "Hebrew": "Hebr", "Han": "Hani", "Hangul": "Hang", "Hiragana": "Hira",
+    "Katakana": "Kana", "Thai": "Thai", "Lao": "Laoo", "Khmer": "Khmr", "Myanmar": "Mymr",
+    "Devanagari": "Deva", "Bengali": "Beng", "Tamil": "Taml", "Ethiopic": "Ethi", "Thaana": "Thaa",
+    "Tibetan": "Tibt", "Mongolian": "Mong", "Syriac": "Syrc", "Gujarati": "Gujr", "Gurmukhi": "Guru",
+}
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
@@ -147,3 +160,30 @@ def clean_text(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+def iso_day(text: str | None) -> str | None:
+    """``2026-02-27T00:00:09.554Z`` or ``2015-04-07-04:00`` (date with offset) -> ``2026-02-27``."""
+    if not text:
+        return None
+    if match := _ISO_DAY.match(text.strip()):
+        return parse_single_date(match.group(1))
+    return parse_single_date(text)
+
+
+def script_code(text: str) -> str | None:
+    """ISO 15924 code of the non-Latin script a name is written in, else None.
+
+    Latin names get None (the default, not worth storing). When several
+    non-Latin scripts appear (a Greek iota slipped into Cyrillic text), the
+    one with the most letters wins.
+    """
+    if not (text_scripts(text) - {"Latin"}):
+        return None
+    letters = Counter(codepoint_script(ord(ch)) for ch in text if ch.isalnum())
+    for shared in ("Latin", "Common", "Inherited", None):
+        letters.pop(shared, None)
+    if not letters:
+        return None
+    script = letters.most_common(1)[0][0]
+    return SCRIPT_CODES.get(script) if script else None

@@ -250,9 +250,9 @@ class Entity:
         if not value or not value.strip():
             return
         value = value.strip()
-        for i in self.identifiers:
-            if i.kind == kind and i.normalized == normalize_identifier(value):
-                return
+        key = normalize_identifier(value)
+        if any(i.kind == kind and i.normalized == key for i in self.identifiers):
+            return
         self.identifiers.append(
             Identifier(kind=kind, value=value, country=country.lower() if country else None, note=note)
         )

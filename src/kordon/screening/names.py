@@ -1,0 +1,241 @@
+"""Name-level reference data: keys, legal forms, titles, particles, generic words.
+
+Each YAML file in ``data/`` is compiled once, on first use, into plain dicts
+and sets over Latin tokens (the tokens a name has after transliteration), so
+that a name written in any script meets the same tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from kordon.screening.text import load_yaml
+from kordon.screening.translit import phrase_tokens, phrase_variants
+
+Tokens = tuple[str, ...]
+
+
+# --- spelling keys ----------------------------------------------------------
+
+
+_LITERALS = re.compile(r"[a-z]+(\|[a-z]+)*")
+
+
+@cache
+def _spelling_rules() -> list[tuple[object, object, re.Pattern[str] | None]]:
+    """Compiled rules: (literals to str.replace, or a regex; replacement; only-if regex)."""
+    rules: list[tuple[object, object, re.Pattern[str] | None]] = []
+    for pattern, repl, *only_if in load_yaml("spelling_variants.yml")["rules"]:
+        needs = re.compile(only_if[0]) if only_if else None
+        if _LITERALS.fullmatch(pattern):
+            rules.append((tuple(pattern.split("|")), repl, needs))
+        else:
+            rules.append((re.compile(pattern), _template(repl), needs))
+    return rules
+
+
+def _template(repl: str):
+    """A replacement with group references as a function (faster than re's template expansion)."""
+    if "\\" not in repl:
+        return repl
+    parts = re.split(r"\\(\d)", repl)  # literal, group, literal, group, ...
+
+    def expand(match: re.Match[str]) -> str:
+        return "".join(match.group(int(p)) or "" if i % 2 else p for i, p in enumerate(parts))
+
+    return expand
+
+
+def _apply_rules(token: str) -> str:
+    for pattern, repl, needs in _spelling_rules():
+        if type(pattern) is tuple:
+            for literal in pattern:
+                if literal in token:
+                    token = token.replace(literal, repl)
+        elif needs is None or needs.search(token):
+            token = pattern.sub(repl, token)  # type: ignore[attr-defined]
+    return token
+
+
+@cache
+def _name_groups() -> dict[str, str]:
+    """Rule key of every listed spelling -> rule key of its group's canonical spelling.
+
+    Groups that share a spelling are merged (union-find), so "sergey" in the
+    names list and in the cross-language list end up on one key.
+    """
+    data = load_yaml("spelling_variants.yml")
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in data["names"] + data["cross_language"]:
+        keys = [_apply_rules(str(name)) for name in group]
+        root = find(keys[0])
+        for key in keys[1:]:
+            other = find(key)
+            if other != root:
+                parent[other] = root
+    return {key: find(key) for key in parent}
+
+
+@lru_cache(maxsize=1 << 18)
+def name_key(token: str) -> str:
+    """The spelling-folded key of one Latin token.
+
+    Romanisation variants collide: aleksandr/alexander, yuri/iurii/jurij/yury,
+    zelenskiy/zelenskyi/zelensky, mohammed/muhammad, qasym/kasym, zhanna/janna.
+    Keys are for comparison only and never shown.
+    """
+    key = _apply_rules(token)
+    return _name_groups().get(key, key) or token
+
+
+# --- phrase tables (legal forms, titles) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseTable:
+    """Token sequences to recognise at the edges of (or anywhere in) a name.
+
+    ``by_first`` / ``by_last`` map a token to the phrases starting / ending
+    with it, longest first, each with its value (a legal-form id, a title).
+    """
+
+    by_first: dict[str, list[tuple[Tokens, Any]]]
+    by_last: dict[str, list[tuple[Tokens, Any]]]
+
+    @classmethod
+    def build(cls, phrases: list[tuple[Tokens, Any]]) -> PhraseTable:
+        by_first: dict[str, list[tuple[Tokens, Any]]] = {}
+        by_last: dict[str, list[tuple[Tokens, Any]]] = {}
+        for toks, value in sorted(set(phrases), key=lambda p: -len(p[0])):
+            by_first.setdefault(toks[0], []).append((toks, value))
+            by_last.setdefault(toks[-1], []).append((toks, value))
+        return cls(by_first, by_last)
+
+    def match_at(self, seq: list[str], start: int, accept=None) -> tuple[int, Any] | None:
+        """Longest phrase starting at ``start``: (length, value); ``accept(start, n, value)`` may veto."""
+        for toks, value in self.by_first.get(seq[start], ()):
+            n = len(toks)
+            if tuple(seq[start : start + n]) == toks and (accept is None or accept(start, n, value)):
+                return n, value
+        return None
+
+    def match_end(self, seq: list[str], accept=None) -> tuple[int, Any] | None:
+        """Longest phrase ending the sequence: (length, value)."""
+        for toks, value in self.by_last.get(seq[-1], ()):
+            n = len(toks)
+            if n <= len(seq) and tuple(seq[-n:]) == toks and (accept is None or accept(len(seq) - n, n, value)):
+                return n, value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LegalForms:
+    """Legal-form phrases over spelling keys (see :func:`legal_forms`)."""
+
+    prefixes: PhraseTable  # forms also removed at the start ("where: both")
+    suffixes: PhraseTable  # every form, removed at the end
+    spelled_out: PhraseTable  # phrases of 2+ tokens, removed anywhere
+
+
+@cache
+def legal_forms() -> LegalForms:
+    """Legal forms, matched on the keys of the tokens.
+
+    Spelled-out forms thus absorb their own romanisation variants
+    ("ogranichennoy/ogranichennoi", "otvetstvennostyu/otvetstvennostiu").
+    A one-token alias must match its token exactly: keys of abbreviations
+    collide with ordinary words too easily (ooo -> o).
+    Values are (form id, the exact token of a one-token alias or None).
+    """
+    prefixes, suffixes, spelled = [], [], []
+    for form in load_yaml("legal_forms.yml")["forms"]:
+        for alias in form["aliases"]:
+            for toks in phrase_variants(str(alias)):
+                keys = tuple(name_key(t) for t in toks)
+                entry = (keys, (form["id"], toks[0] if len(toks) == 1 else None))
+                if form.get("where") == "both":
+                    prefixes.append(entry)
+                suffixes.append(entry)
+                if len(toks) >= 2 and len("".join(toks)) >= 6:
+                    spelled.append(entry)
+    return LegalForms(PhraseTable.build(prefixes), PhraseTable.build(suffixes), PhraseTable.build(spelled))
+
+
+@cache
+def cyrillic_legal_abbreviations() -> frozenset[str]:
+    """Cyrillic one-word legal forms as written (lower case): ооо, ао, тоо..."""
+    out = set()
+    for form in load_yaml("legal_forms.yml")["forms"]:
+        for alias in form["aliases"]:
+            alias = str(alias).casefold()
+            if " " not in alias and any("\u0400" <= ch <= "\u04ff" for ch in alias):
+                out.add(alias)
+    return frozenset(out)
+
+
+@cache
+def titles(person: bool) -> PhraseTable:
+    """Titles removed from the front of a name; ``person`` adds the person-only ones."""
+    data = load_yaml("titles.yml")
+    words = data["always"] + (data["person_only"] if person else [])
+    return PhraseTable.build([(t, "title") for w in words for t in phrase_variants(str(w))])
+
+
+@cache
+def particles() -> frozenset[str]:
+    return frozenset(t for w in load_yaml("particles.yml")["particles"] for t in phrase_tokens(str(w)))
+
+
+@cache
+def generic_words() -> frozenset[str]:
+    return frozenset(
+        t for w in load_yaml("generic_words.yml")["generic"] for v in phrase_variants(str(w)) for t in v
+    )
+
+
+# --- patronymics ------------------------------------------------------------
+
+# Russian/Ukrainian/Belarusian patronymics and the Turkic "son of"/"daughter of".
+_PATRONYMIC_ENDINGS = (
+    "ovich", "evich", "ovych", "evych", "avich", "ich", "ovna", "evna", "avna", "ivna", "ichna",
+    "uly", "ugly", "ogly", "oglu", "uulu", "kyzy", "qyzy", "kizi", "gyzy",
+)
+_PATRONYMIC_WORDS = frozenset({"uly", "ugly", "ogly", "oglu", "uulu", "kyzy", "qyzy", "kizi", "gyzy"})
+
+
+def patronymic_positions(tokens: list[str]) -> set[int]:
+    """Positions of tokens that look like a patronymic in a person name.
+
+    Needs three name tokens or more (a two-token "Ivan Abramovich" is first
+    name + surname). The first token is never the patronymic. When several
+    tokens qualify ("Roman Arkadyevich Abramovich"), the one right after the
+    first name wins, else the last one ("Abramovich Roman Arkadyevich").
+    Turkic "uly"/"kyzy" written apart mark themselves and the father's name
+    before them ("Abish uly").
+    """
+    if len(tokens) < 3:
+        return set()
+    attached: set[int] = set()
+    separate: set[int] = set()
+    for i in range(1, len(tokens)):
+        token = tokens[i]
+        if token in _PATRONYMIC_WORDS:
+            separate.add(i)
+            if i > 1:
+                separate.add(i - 1)
+        elif len(token) > 4 and token.endswith(_PATRONYMIC_ENDINGS):
+            attached.add(i)
+    attached -= separate
+    if len(attached) > 1:
+        attached = {1} if 1 in attached else {max(attached)}
+    return attached | separate

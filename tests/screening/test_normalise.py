@@ -1,0 +1,354 @@
+"""Tests of the screening name normaliser (kordon.screening.normalise)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kordon.screening import normalise
+from kordon.screening.normalise import (
+    EmptyName,
+    NameForm,
+    clean_text,
+    name_key,
+    normalise_name,
+    transliterate,
+)
+
+
+def tokens(name: str, entity_type: str = "any") -> tuple[str, ...]:
+    return normalise_name(name, entity_type).tokens
+
+
+def keys(name: str, entity_type: str = "any") -> tuple[str, ...]:
+    return normalise_name(name, entity_type).keys
+
+
+# --- clean_text ---------------------------------------------------------------
+
+
+def test_clean_text_removes_invisible_and_folds_case_and_width():
+    assert clean_text("  ＩＶＡＮ\u200b\u00adOV\u202e\tPetrov ") == "ivanov petrov"
+
+
+# --- lookalikes and invisible characters ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spoofed",
+    [
+        "Iv\u0430n\u043ev",  # Cyrillic а, о
+        "\u0406van\u043ev",  # Cyrillic І, о
+        "Ivan\u03bfv",  # Greek ο
+        "ＩＶＡＮＯＶ",  # fullwidth
+        "𝐈𝐯𝐚𝐧𝐨𝐯",  # mathematical bold
+        "Iva\u200bnov",  # zero-width space
+        "Iva\u00adnov",  # soft hyphen
+        "\u202bIvanov\u202c",  # RTL embedding
+        "\ufeffIvanov",  # BOM
+        "Iva\u2060nov",  # word joiner
+        "Iva\x00n\x07ov",  # control characters
+    ],
+)
+def test_spoofed_latin_name_equals_clean_one(spoofed):
+    assert normalise_name(spoofed, "person").tokens == normalise_name("Ivanov", "person").tokens
+
+
+def test_latin_lookalikes_in_cyrillic_name_fold_to_cyrillic():
+    # "Ивaнoв" typed with Latin a and o must transliterate like the real Cyrillic word.
+    assert tokens("Ив\u0061н\u006fв Сергей") == tokens("Иванов Сергей") == ("ivanov", "sergey")
+
+
+def test_invisible_characters_are_recorded():
+    form = normalise_name("Iva\u200bnov\u200e", "person")
+    assert ("\u200b\u200e", "invisible") in form.removed
+
+
+def test_cyrillic_legal_form_with_latin_name_is_not_folded():
+    form = normalise_name("РАО Romashka", "company")
+    assert form.tokens == ("romashka",) or form.tokens == ("rao", "romashka")
+    assert "pao" not in form.tokens
+
+
+# --- transliteration and keys: real pairs ------------------------------------------
+
+
+def test_russian_canonical_romanisation():
+    assert tokens("Александр") == ("aleksandr",)
+    assert transliterate("Щербаков Юрий Жанна") == "shcherbakov yuriy zhanna"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("aleksandr", "alexander"),
+        ("yuriy", "yuri"),
+        ("yuriy", "iurii"),
+        ("yuriy", "jurij"),
+        ("yuriy", "yury"),
+        ("zhanna", "janna"),
+        ("shcherbakov", "scherbakov"),
+        ("shcherbakov", "shherbakov"),
+        ("zelenskyi", "zelenskyy"),
+        ("zelenskyi", "zelensky"),
+        ("zelenskyi", "zelenskiy"),
+        ("mohammed", "muhammad"),
+        ("mohammed", "mohamad"),
+        ("abdul", "abd"),
+        ("kasym", "qasym"),
+        ("tokaev", "toqaev"),
+        ("tokaev", "tokayev"),
+        ("nazarbaev", "nazarbayev"),
+        ("zhomart", "jomart"),
+        ("alikhan", "alihan"),
+        ("yevgeniy", "evgenii"),
+        ("lukashenko", "lukashenka"),
+        ("aliaksandr", "alyaksandr"),
+        ("kirill", "kyrylo"),
+        ("andrey", "andrei"),
+        ("sergey", "sergej"),
+        ("tymoshenko", "timoshenko"),
+        ("mueller", "muller"),
+        ("schroeder", "schroder"),
+        ("abdullah", "abdulla"),
+        ("mahmood", "mahmud"),
+    ],
+)
+def test_romanisation_variants_share_a_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a, b", [("ivanov", "petrov"), ("zhanna", "yana"), ("oleg", "olga"), ("omar", "amir")])
+def test_different_names_keep_different_keys(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_scerbakov_with_diacritics():
+    assert keys("Ščerbakov") == keys("Щербаков") == keys("Shcherbakov")
+
+
+def test_ukrainian():
+    assert tokens("Володимир Зеленський", "person") == ("volodymyr", "zelenskyi")
+    assert keys("Володимир Зеленський") == keys("Volodymyr Zelensky") == keys("Volodymyr Zelenskyy")
+
+
+def test_belarusian():
+    assert transliterate("Аляксандр Лукашэнка", "be") == "aliaksandr lukashenka"
+    assert tokens("Аляксандр Лукашэнка", "person") == ("aliaksandr", "lukashenka")
+    assert keys("Аляксандр Лукашэнка") == keys("Alexander Lukashenko")
+
+
+def test_oleksandr_and_aleksandr_meet_through_the_cross_language_list():
+    assert tokens("Олександр") == ("oleksandr",)
+    assert tokens("Александр") == ("aleksandr",)
+    assert keys("Олександр") == keys("Александр")
+
+
+def test_kazakh_cyrillic_and_2021_latin_collide():
+    assert tokens("Нұрсұлтан Назарбаев", "person") == ("nursultan", "nazarbaev")
+    assert keys("Қасым-Жомарт Тоқаев") == keys("Qasym-Jomart Toqaev") == keys("Kassym-Zhomart Tokayev")
+    assert keys("Әлихан") == keys("Alikhan") == keys("Älihan") == keys("Alihan")
+    assert tokens("Ұлттық") == ("ulttyk",)
+    assert transliterate("Ұлттық", "kk") == "ulttyk"
+
+
+def test_diacritics_removed():
+    assert tokens("Müller Şahin Çelik Łukasz Øster Straße") == ("muller", "sahin", "celik", "lukasz", "oster", "strasse")
+
+
+def test_arabic_script_is_transliterated_to_ascii():
+    form = normalise_name("محمد عبد الرحمن", "person")
+    assert form.script == "Arabic"
+    assert form.tokens and all(t.isascii() and t.isalnum() for t in form.tokens)
+
+
+# --- persons ------------------------------------------------------------------------
+
+
+def test_titles_removed_for_persons():
+    form = normalise_name("Mullah Mohammed Omar", "person")
+    assert form.tokens == ("mohammed", "omar")
+    assert ("mullah", "title") in form.removed
+    assert tokens("Dr. Ayman al-Zawahiri", "person") == ("ayman", "al", "zawahiri")
+
+
+def test_ambiguous_titles_kept_for_organisations():
+    assert tokens("General Electric", "company") == ("general", "electric")
+
+
+def test_title_like_surname_of_inverted_name_is_kept():
+    assert tokens("SHEIKH, Umair Naeem", "person") == ("sheikh", "umair", "naeem")
+    assert tokens("Sheikh Umair Naeem", "person") == ("umair", "naeem")
+
+
+def test_short_legal_forms_only_for_organisations():
+    assert tokens("Mario Sa", "any") == ("mario", "sa")
+    assert tokens("Siemens AG", "company") == ("siemens",)
+    assert tokens("Siemens Aktiengesellschaft", "any") == ("siemens",)
+
+
+def test_title_then_legal_form_does_not_empty_the_name():
+    assert tokens("MRS GmbH", "any") == ("mrs",)
+
+
+def test_a_title_alone_is_kept():
+    assert tokens("Sheikh", "person") == ("sheikh",)
+
+
+def test_tags_particles_initials_patronymics():
+    form = normalise_name("Abu Bakr al-Baghdadi", "person")
+    assert form.tags == ("particle", "name", "particle", "name")
+    assert normalise_name("J. R. Smith", "person").tags == ("initial", "initial", "name")
+    assert normalise_name("Roman Arkadyevich Abramovich", "person").tags == ("name", "patronymic", "name")
+    assert normalise_name("Abramovich Roman Arkadyevich", "person").tags == ("name", "name", "patronymic")
+    assert normalise_name("Иванова Анна Сергеевна", "person").tags == ("name", "name", "patronymic")
+    assert "patronymic" not in normalise_name("Roman Abramovich", "person").tags
+
+
+# --- companies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, form_id",
+    [
+        ("ООО «Ромашка»", "ooo"),
+        ("Romashka LLC", "llc"),
+        ("LLC Romashka", "llc"),
+        ("OOO Romashka", "ooo"),
+        ("Общество с ограниченной ответственностью “Ромашка”", "ooo"),
+        ("Obshchestvo s Ogranichennoy Otvetstvennostyu „Romashka“", "ooo"),
+        ("Limited Liability Company Romashka", "llc"),
+        ("ТОО «Ромашка»", "too"),
+        ("Ромашка ЖШС", "too"),
+        ("«Ромашка» АҚ", "ak"),
+        ("Romashka GmbH", "gmbh"),
+        ("Romashka A.S.", "as"),
+        ("Romashka Ltd. Şti.", "ltd_sti"),
+        ("Romashka FZE", "fze"),
+        ("Romashka FZ-LLC", "fz_llc"),
+        ("Romashka DMCC", "dmcc"),
+        ("ПАО Ромашка", "pao"),
+        ("ФГУП «Ромашка»", "fgup"),
+    ],
+)
+def test_legal_forms_removed_wherever_they_stand(name, form_id):
+    form = normalise_name(name, "company")
+    assert form.tokens == ("romashka",)
+    assert form.legal_form == form_id
+    assert any(reason == "legal_form" for _, reason in form.removed)
+
+
+def test_legal_forms_kept_in_person_names():
+    assert tokens("Ivan Ao", "person") == ("ivan", "ao")
+
+
+def test_several_legal_forms():
+    form = normalise_name("Alfa Trading Group Co., Ltd.", "company")
+    assert form.tokens == ("alfa", "trading", "group")
+    assert form.tags == ("name", "generic", "generic")
+
+
+def test_generic_words_in_russian():
+    assert normalise_name("Торговый дом Ромашка", "company").tags == ("generic", "generic", "name")
+
+
+# --- vessels -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["M/V Ocean Star", "MV Ocean Star", "MT OCEAN STAR", "M/T Ocean Star"])
+def test_vessel_prefixes(name):
+    assert tokens(name, "vessel") == ("ocean", "star")
+
+
+# --- bad input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u200b\u200b", "-- ,.;", "«»", "LLC", "ООО", "Общество с ограниченной ответственностью"])
+def test_empty_names_raise(name):
+    with pytest.raises(EmptyName):
+        normalise_name(name, "company")
+
+
+def test_empty_name_message_is_clear():
+    with pytest.raises(EmptyName, match="legal form"):
+        normalise_name("LLC", "company")
+
+
+@pytest.mark.parametrize("name", ["Ivanov " * 1500, "Иванов " * 1500, "x" * 1_000_000, "محمد " * 3000])
+def test_very_long_name_is_capped(name):
+    form = normalise_name(name, "person")
+    assert 0 < len(form.tokens) <= 40
+    assert len(" ".join(form.tokens)) <= 500
+    assert any(reason == "truncated" for _, reason in form.removed)
+
+
+def test_invisible_padding_does_not_hide_the_name():
+    assert normalise_name("\u200b" * 9000 + "Ivanov", "person").tokens == ("ivanov",)
+
+
+# --- properties -------------------------------------------------------------------------
+
+ENTITY_TYPES = st.sampled_from(["person", "company", "organization", "vessel", "aircraft", "any"])
+
+
+def _check_form(form: NameForm) -> None:
+    assert len(form.tokens) == len(form.keys) == len(form.tags) > 0
+    for token in form.tokens:
+        assert token and token.isascii() and token.isalnum() and token == token.lower()
+    assert set(form.tags) <= {"name", "generic", "particle", "initial", "patronymic"}
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=120), ENTITY_TYPES)
+def test_any_text_gives_a_form_or_empty_name(text, entity_type):
+    try:
+        form = normalise_name(text, entity_type)
+    except EmptyName:
+        return
+    _check_form(form)
+    again = normalise_name(" ".join(form.tokens), entity_type)
+    if "," not in text:
+        assert again.tokens == form.tokens
+    else:  # the one exception: a title-like surname before the comma of an inverted name
+        assert again.tokens in (form.tokens, form.tokens[1:])
+
+
+_LATIN_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -", min_size=1, max_size=40)
+_LOOKALIKES = yaml.safe_load((Path(normalise.__file__).parent / "data" / "lookalikes.yml").read_text("utf-8"))
+_TO_CYRILLIC = str.maketrans(_LOOKALIKES["to_cyrillic"])
+_AMBIGUOUS = set(_LOOKALIKES["to_cyrillic"]) | set(_LOOKALIKES["to_latin"])
+
+
+@settings(max_examples=300)
+@given(_LATIN_NAME, ENTITY_TYPES, st.randoms(use_true_random=False))
+def test_lookalike_folding_invariance(name, entity_type, rnd):
+    # Swap a random subset of letters for Cyrillic lookalikes; a name with at
+    # least one letter that has no lookalike must normalise the same. (A name
+    # made only of lookalikes, "COX", may as well be the Cyrillic "СОХ".)
+    spoofed = "".join(ch.translate(_TO_CYRILLIC) if rnd.random() < 0.5 else ch for ch in name)
+    if not any(ch.isalpha() and ch not in _AMBIGUOUS for ch in name):
+        return
+    try:
+        clean = normalise_name(name, entity_type)
+    except EmptyName:
+        with pytest.raises(EmptyName):
+            normalise_name(spoofed, entity_type)
+        return
+    assert normalise_name(spoofed, entity_type).tokens == clean.tokens
+
+
+# --- real data ---------------------------------------------------------------------------
+
+
+def test_un_names_normalise(shared_data):
+    path = shared_data("names/yente_benchmark/positives_un_untreated.csv")
+    with open(path, encoding="utf-8") as fh:
+        names = [row["full_name"] for row in csv.DictReader(fh) if row["full_name"].strip()]
+    assert len(names) > 600
+    for name in names:
+        _check_form(normalise_name(name, "person"))

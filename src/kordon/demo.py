@@ -39,19 +39,15 @@ def register(app: typer.Typer) -> None:
         with open_store(store) as st:
             result = run_import(st, DemoSource.name, demo_path(), published=None, force=False,
                                 max_shrink=0.1, options={}, as_json=as_json)
+            if not as_json:
+                status(store=store, as_json=False)
             screening = _screen_samples(st, as_json)
         if as_json:
             emit_json({"import": result, "screening": screening})
-            return
-        status(store=store, as_json=False)
-        if screening is None:
-            console.print("screening is not available in this build")
 
 
 def _screen_samples(store, as_json: bool):
-    """Screen SAMPLE_QUERIES against the store; None if the screening engine is missing."""
-    try:
-        from kordon.screening.demo import screen_samples
-    except ImportError:
-        return None
+    """Screen SAMPLE_QUERIES against everything loaded in the store."""
+    from kordon.screening.demo import screen_samples
+
     return screen_samples(store, SAMPLE_QUERIES, console=None if as_json else console)

@@ -1,0 +1,570 @@
+"""Scoring features: small functions, each documented by its docstring, registered in one place.
+
+Every feature looks at one query and one listed name of one entity (a
+:class:`Comparison`) and returns a value in [0, 1] with a short detail for the
+explanation. :mod:`kordon.screening.score` multiplies each value by the
+feature's weight (``data/weights.yml``; negative weights lower the score) and
+adds them up. :data:`FEATURES` is the one registry: a feature is scored if and
+only if it is listed there and has a default weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import OSA
+
+from kordon.screening.index import (
+    TAG_CODES,
+    TAG_WEIGHT,
+    TYPE_CODES,
+    Index,
+    country_code,
+    ocr_fold,
+)
+from kordon.screening.query import ParsedQuery, QueryDate, TokenMatch
+
+WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.yml"
+
+INITIAL = TAG_CODES["initial"]
+PATRONYMIC = TAG_CODES["patronymic"]
+FORMAL = TAG_CODES["formal"]
+INITIAL_SIMILARITY = 0.8
+PERSON = TYPE_CODES["person"]
+LEGAL = {TYPE_CODES["company"], TYPE_CODES["organization"]}
+WEAK_KIND = 2  # index.KIND_CODES[NameKind.WEAK]
+
+
+def typo_cost(a: str, b: str) -> float:
+    """Typos between two parts: letters added, dropped, replaced or swapped with a neighbour.
+
+    Two neighbouring letters swapped or a letter doubled (``faiz``/``afiz``,
+    ``rodi``/``roodi``) cost half: real names rarely differ that way. A key
+    replaced by or pressed with its neighbour on the keyboard (``jafar``/``iafar``)
+    costs three quarters: a slip, but also how many real names differ
+    (``karelin``/``katelin``). Any other replaced or dropped letter costs one,
+    because in a short part it usually makes another name (``ping``/``bing``,
+    ``cheng``/``chen``).
+    """
+    typos = OSA.distance(a, b)
+    if typos == 1:
+        return _slip_cost(a, b)
+    return float(typos)
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POSITION = {ch: (r, c + 0.5 * r) for r, row in enumerate(_KEYBOARD_ROWS) for c, ch in enumerate(row)}
+
+
+def _keyboard_neighbours(a: str, b: str) -> bool:
+    """Keys next to each other on a QWERTY keyboard (same row, or the row above or below)."""
+    pa, pb = _KEY_POSITION.get(a), _KEY_POSITION.get(b)
+    return pa is not None and pb is not None and abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1
+
+
+def _slip_cost(a: str, b: str) -> float:
+    """The cost of the one edit between two parts (see :func:`typo_cost`)."""
+    if len(a) == len(b):
+        i = next(i for i in range(len(a)) if a[i] != b[i])
+        if i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]:
+            return 0.5  # swapped neighbours
+        return 0.75 if a[i + 1 :] == b[i + 1 :] and _keyboard_neighbours(a[i], b[i]) else 1.0
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    i = next((i for i in range(len(shorter)) if longer[i] != shorter[i]), len(shorter))
+    extra = longer[i]
+    around = [longer[j] for j in (i - 1, i + 1) if 0 <= j < len(longer)]
+    if extra in around:
+        return 0.5  # doubled letter
+    return 0.75 if any(_keyboard_neighbours(ch, extra) for ch in around) else 1.0
+
+
+def token_similarity(a: str, b: str) -> float:
+    """1 − 1.5 × typo cost / length of the longer part (never below 0); see :func:`typo_cost`.
+
+    One slip in four letters keeps 0.81, one replaced letter in five 0.70, in
+    eight 0.81; two in eight 0.63. Parts that differ only as OCR misreads each
+    other (``Mikhay1ovich``, ``CORNPANY``) keep 0.9.
+    """
+    if a == b:
+        return 1.0
+    sim = max(0.0, 1.0 - 1.5 * typo_cost(a, b) / max(len(a), len(b)))
+    if sim < 0.9 and ocr_fold(a) == ocr_fold(b):
+        return 0.9
+    return sim
+
+
+@lru_cache(maxsize=1)
+def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dict[str, list[str]]]:
+    """The normaliser's titles, and its legal-form and generic company words (tokens and keys),
+    with the one-typo variants and the three-letter starts of the words of five letters or more."""
+    from kordon.screening import names
+
+    titles: set[str] = set()
+    for phrases in names.titles(True).by_first.values():
+        for toks, _ in phrases:
+            titles.update(toks)
+    company: set[str] = set(names.generic_words())
+    forms = names.legal_forms()
+    for table in (forms.suffixes, forms.prefixes, forms.spelled_out):
+        for phrases in table.by_first.values():
+            for toks, (_, exact_token) in phrases:
+                company.update(toks)  # spelling keys
+                if exact_token:
+                    company.add(exact_token)  # a one-token abbreviation as written (ooo, too)
+    near: dict[str, str] = {}
+    starts: dict[str, list[str]] = {}
+    for word in titles | company:
+        if len(word) >= 5:
+            starts.setdefault(word[:3], []).append(word)
+            for variant in {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}:
+                near.setdefault(variant, word)
+    return frozenset(titles), frozenset(company), near, starts
+
+
+def is_formal_word(token: str, key: str, known: bool, last: bool, person: bool = False) -> bool:
+    """A title, legal-form or generic company word the normaliser left in the name, or such a word misspelt or cut.
+
+    Titles the normaliser only removes at the front (``SITNIKOV, Mr Sergey``;
+    never the last part: ``William Khan``) and, unless the query is a person,
+    legal forms it cannot recognise (``JOINT STOCK COMPAYN``, ``PRIVATE LIM``,
+    ``OO0``) should not weigh like a rare name. Short company words count only
+    for parts no list has (``known`` false); misspellings (one typo or an OCR
+    misreading, four letters or more) likewise; a cut (three letters or more,
+    the last part only) also in a known part.
+    """
+    titles, company, near, starts = _formal_words()
+    forms = {token, key, ocr_fold(token)}
+    if not last and len(token) >= 2 and token in titles:
+        return True  # a title comes before a name: a last "Khan" or "General" is a name
+    if person:
+        return False
+    if any(f in company for f in forms) and (len(token) >= 3 or not known):
+        return True
+    if len(token) < 3:
+        return False
+    if last and any(
+            w.startswith(f) and len(w) >= len(f) + 2 for f in forms for w in starts.get(f[:3], ())):
+        return True
+    if known:
+        return False
+    return any(len(f) >= 4 and (f in near or any(f[:i] + f[i + 1 :] in near for i in range(len(f)))) for f in forms)
+
+
+# --- the two sides of a comparison -----------------------------------------------
+
+
+@dataclass
+class QueryToken:
+    token: str  # as the normaliser wrote it (for explanations)
+    key: str  # spelling-folded key
+    kid: int  # the key's id in the index vocabulary, -1 if no list has it
+    tag: int
+    weight: float  # rarity in the lists × tag weight
+    near: tuple[tuple[int, float], ...]  # listed keys within one typo (loose similarity), for candidates
+    last: bool = False  # the query's last part (may be cut short)
+
+    def __post_init__(self) -> None:
+        self.near_keys = frozenset(kid for kid, _ in self.near)
+
+
+@dataclass(slots=True)
+class PreparedQuery:
+    """A validated query with its name normalised and looked up in the index once."""
+
+    parsed: ParsedQuery
+    tokens: list[QueryToken]
+    mass: float  # sum of token weights
+    countries: frozenset[int]
+    type_code: int | None  # None for "any"
+    id_entities: dict[int, str]  # entity row -> the identifier value that matched
+    pair_cache: dict[tuple[int, int, str], float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Alignment:
+    """How the query's parts met a listed name's parts (see :func:`align_names`)."""
+
+    similarity: float
+    pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]]  # query idx, listed idx, sim, how
+    missing: list[int]  # listed parts the query lacks
+    extra: list[int]  # query parts the listed name lacks
+
+
+@dataclass(slots=True)
+class Comparison:
+    """One query against one listed name of one entity."""
+
+    query: PreparedQuery
+    index: Index
+    entity: int
+    name: int
+    params: dict[str, float]
+    keys: list[int]
+    tags: list[int]
+    tokens: list[str]  # the listed name's Latin tokens
+    alignment: Alignment | None = None
+
+
+# --- name alignment -----------------------------------------------------------------
+
+
+def align_names(c: Comparison) -> Alignment:
+    """Best one-to-one alignment of query parts with listed parts, weighted by rarity.
+
+    Order does not matter. Each pair scores its similarity (1 for the same key;
+    typo similarity of keys or tokens otherwise; 0.8 for an initial against a
+    part with that first letter, on the initial's weight only; for the query's
+    last part, cut short, ``0.5 + 0.5 × its share`` of the listed part it
+    starts) on the rarity weights of both parts.
+    When parts are left over on both sides, two neighbouring parts written as
+    one (``Abdul Salam`` / ``Abdulsalam``) are tried as a joined pair. Parts left
+    over count against the match with their own weight: in full when the query
+    has them, times ``missing_listed`` when only the listed name has them, and
+    times ``missing_patronymic`` for a patronymic on either side.
+    """
+    q, index, params = c.query, c.index, c.params
+    min_sim = params["min_token_similarity"]
+    vocab, idf = index.vocab_list, index.idf_list
+    keys, tags = c.keys, c.tags
+    lweights = [idf[k] * _TAG_WEIGHTS[t] for k, t in zip(keys, tags)]
+    options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
+    for qi, qt in enumerate(q.tokens):
+        near = qt.near_keys
+        for lj, kid in enumerate(keys):
+            if kid == qt.kid:
+                options.append((1.0, (qi,), (lj,), "exact"))
+            elif qt.tag == INITIAL or tags[lj] == INITIAL:
+                if c.tokens[lj][:1] == qt.token[:1]:
+                    options.append((INITIAL_SIMILARITY, (qi,), (lj,), "initial"))
+            else:
+                listed = c.tokens[lj]
+                # one typo was found by the index; more than one can only pass in long parts
+                if kid in near or max(len(qt.token), len(listed)) >= 8:
+                    sim = _pair_similarity(q, qi, qt, kid, listed, vocab)
+                    if sim >= min_sim:
+                        options.append((sim, (qi,), (lj,), "fuzzy"))
+                if qt.last and len(qt.token) >= 3 and len(listed) > len(qt.token) and listed.startswith(qt.token):
+                    options.append((0.5 + 0.5 * len(qt.token) / len(listed), (qi,), (lj,), "truncated"))
+    pairs, used_q, used_l = _greedy(options)
+    if len(used_q) < len(q.tokens) and len(used_l) < len(keys):
+        joins = _join_options(q, c, pairs, used_q, used_l, params["min_join_similarity"])
+        if joins:
+            pairs, used_q, used_l = _greedy(options + joins)
+    num = den = 0.0
+    for qset, lset, sim, how in pairs:
+        wq = sum(q.tokens[i].weight for i in qset)
+        wl = sum(lweights[j] for j in lset)
+        if how == "initial":  # one letter matches: only the initial's weight is matched
+            small = min(wq, wl)
+            num += sim * 2 * small
+            # the query abbreviating a listed name is usual; a listed initial does not confirm a query name
+            rest = (wl - small) * params["initial_listed"] if q.tokens[qset[0]].tag == INITIAL else wq - small
+            den += 2 * small + rest
+        else:
+            num += sim * (wq + wl)
+            den += wq + wl
+    extra = [i for i in range(len(q.tokens)) if i not in used_q]
+    missing = [j for j in range(len(keys)) if j not in used_l]
+    for i in extra:
+        qt = q.tokens[i]
+        den += qt.weight * (params["missing_patronymic"] if qt.tag == PATRONYMIC else 1.0)
+    for j in missing:
+        factor = params["missing_patronymic"] if tags[j] == PATRONYMIC else params["missing_listed"]
+        den += lweights[j] * factor
+    return Alignment(num / den if den > 0 else 0.0, pairs, missing, extra)
+
+
+def _pair_similarity(q: PreparedQuery, qi: int, qt: QueryToken, kid: int, token: str, vocab: list[str]) -> float:
+    """Typo similarity of two parts, the better of keys and of Latin tokens (cached per query)."""
+    cache_key = (qi, kid, token)
+    sim = q.pair_cache.get(cache_key)
+    if sim is None:
+        sim = max(token_similarity(qt.key, vocab[kid]), token_similarity(qt.token, token))
+        q.pair_cache[cache_key] = sim
+    return sim
+
+
+_TAG_WEIGHTS = TAG_WEIGHT.tolist()  # by tag code: name, generic, particle, initial, patronymic
+
+
+def _greedy(options):
+    """Take the most similar pairs first, each part at most once; on ties, single parts first."""
+    options = sorted(options, key=lambda o: (-o[0], len(o[1]) + len(o[2])))
+    used_q: set[int] = set()
+    used_l: set[int] = set()
+    pairs = []
+    for sim, qset, lset, how in options:
+        if used_q.isdisjoint(qset) and used_l.isdisjoint(lset):
+            used_q.update(qset)
+            used_l.update(lset)
+            pairs.append((qset, lset, sim, how))
+    return pairs, used_q, used_l
+
+
+def _spans(parts: list[str], free: list[int], loose: set[int]) -> dict[int, list[tuple[tuple[int, ...], str]]]:
+    """Free parts, and neighbouring pairs of a free part and a free or loosely paired one, by length.
+
+    An exactly paired part cannot be half of a moved word boundary, so it never joins.
+    """
+    spans: dict[int, list[tuple[tuple[int, ...], str]]] = {}
+    for i in free:
+        spans.setdefault(len(parts[i]), []).append(((i,), parts[i]))
+    movable = loose.union(free)
+    starts = {j for f in free for j in (f - 1, f) if 0 <= j < len(parts) - 1 and j in movable and j + 1 in movable}
+    for i in sorted(starts):
+        text = parts[i] + parts[i + 1]
+        spans.setdefault(len(text), []).append(((i, i + 1), text))
+    return spans
+
+
+def _can_join(n: int, free: list[int], loose: set[int]) -> bool:
+    movable = loose.union(free)
+    return any(i in movable and i + 1 in movable for i in range(n - 1) if i in free or i + 1 in free)
+
+
+def _join_options(q: PreparedQuery, c: Comparison, pairs, used_q: set[int], used_l: set[int], min_sim: float):
+    """Neighbouring parts joined on one side or both, compared as one string."""
+    vocab = c.index.vocab_list
+    free_q = [i for i in range(len(q.tokens)) if i not in used_q]
+    free_l = [j for j in range(len(c.keys)) if j not in used_l]
+    loose_q = {i for qset, _, sim, _ in pairs if sim < 1.0 for i in qset}
+    loose_l = {j for _, lset, sim, _ in pairs if sim < 1.0 for j in lset}
+    if not (_can_join(len(q.tokens), free_q, loose_q) or _can_join(len(c.keys), free_l, loose_l)):
+        return []  # a join needs two neighbouring parts on one side
+    qkeys, lkeys = [t.key for t in q.tokens], [vocab[k] for k in c.keys]
+    qtokens = [t.token for t in q.tokens]
+    levels = [(qkeys, lkeys)]
+    if qtokens != qkeys or c.tokens != lkeys:
+        # folding can differ across a moved boundary (myongc-hin / myong-chin): compare tokens too
+        levels.append((qtokens, c.tokens))
+    best: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+    cutoff = 2  # joined strings are long: more typos than this never reach min_join_similarity
+    for qparts, lparts in levels:
+        lspans = _spans(lparts, free_l, loose_l)
+        for length, qgroup in _spans(qparts, free_q, loose_q).items():
+            for near in range(length - 2, length + 3):
+                for lset, ltext in lspans.get(near, ()):
+                    for qset, qtext in qgroup:
+                        if len(qset) + len(lset) > 2 and (qtext[0] == ltext[0] or qtext[-1] == ltext[-1]):
+                            if OSA.distance(qtext, ltext, score_cutoff=cutoff) > cutoff:
+                                continue  # cheap check first: too many typos for any join
+                            sim = token_similarity(qtext, ltext)
+                            if sim >= min_sim and sim > best.get((qset, lset), 0.0):
+                                best[(qset, lset)] = sim
+    return [(sim, qset, lset, "joined") for (qset, lset), sim in best.items()]
+
+
+# --- features -----------------------------------------------------------------------
+
+
+def name_match(c: Comparison) -> tuple[float, str]:
+    """Similarity of the query name with the listed name, part by part and weighted by rarity.
+
+    See :func:`align_names`: 1.0 when every part matches exactly; typos, initials,
+    parts the query adds and rare listed parts it leaves out lower it.
+    """
+    c.alignment = align_names(c)
+    return c.alignment.similarity, ""
+
+
+def weak_alias(c: Comparison) -> tuple[float, str]:
+    """1 when the matched listed name is a weak (low-quality) alias such as a nickname or a short form."""
+    if int(c.index.name_kind[c.name]) == WEAK_KIND:
+        return 1.0, "the listed name is a weak alias"
+    return 0.0, ""
+
+
+def dob_unverified(c: Comparison) -> tuple[float, str]:
+    """The query gives a date of birth and the listed person has none to check it against.
+
+    A name match that its date of birth could not confirm is weaker evidence
+    than one whose date agrees, and screening with dates is how alerts stay few.
+    """
+    if c.query.parsed.dob is None or int(c.index.ent_type[c.entity]) != PERSON:
+        return 0.0, ""
+    if c.index.entity_dates(c.entity):
+        return 0.0, ""
+    return 1.0, "the list gives no date of birth"
+
+
+def _dates(c: Comparison) -> tuple[QueryDate, list[tuple[int, int, int]]] | None:
+    """The query's date and the entity's listed dates, when both sides have one."""
+    dob = c.query.parsed.dob
+    if dob is None:
+        return None
+    dates = c.index.entity_dates(c.entity)
+    return (dob, dates) if dates else None
+
+
+def _year_gap(year: int, dates: list[tuple[int, int, int]]) -> int:
+    return min(0 if lo <= year <= hi else min(abs(year - lo), abs(year - hi)) for lo, hi, _ in dates)
+
+
+def dob_match(c: Comparison) -> tuple[float, str]:
+    """Date of birth (or incorporation) agrees: 1 same day, 0.6 same month, 0.4 same year or inside a listed range."""
+    both = _dates(c)
+    if both is None:
+        return 0.0, ""
+    dob, dates = both
+    best, detail = 0.0, ""
+    for lo, hi, exact in dates:
+        value, text = 0.0, ""
+        ly, lm, ld = exact // 10000, exact // 100 % 100, exact % 100
+        if exact and ly == dob.year:
+            if dob.month and lm and dob.month == lm:
+                if dob.day and ld and dob.day == ld:
+                    value, text = 1.0, "same date"
+                elif dob.day and ld:
+                    value, text = 0.4, "same year and month, another day"
+                else:
+                    value, text = 0.6, "same year and month"
+            elif dob.month and lm:
+                value, text = 0.3, "same year, another month"
+            else:
+                value, text = 0.4, "same year"
+        elif lo <= dob.year <= hi:
+            value, text = 0.3, f"inside listed range {lo}–{hi}"
+        if value > best:
+            best, detail = value, f"{text} ({dob} vs listed {_date_text(lo, hi, exact)})"
+    return best, detail
+
+
+def dob_mismatch(c: Comparison) -> tuple[float, str]:
+    """Dates of birth clearly differ: 0 within a year of a listed date or range, rising to 1 at nine years apart."""
+    both = _dates(c)
+    if both is None:
+        return 0.0, ""
+    dob, dates = both
+    gap = _year_gap(dob.year, dates)
+    if gap <= 1:
+        return 0.0, ""
+    listed = ", ".join(_date_text(*d) for d in dates[:3])
+    return min(1.0, (gap - 1) / 8), f"{gap} years from listed {listed}"
+
+
+def _date_text(lo: int, hi: int, exact: int) -> str:
+    if exact:
+        y, m, d = exact // 10000, exact // 100 % 100, exact % 100
+        return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def country_match(c: Comparison) -> tuple[float, str]:
+    """A query country is one of the entity's countries (nationality, citizenship, residence, registration...)."""
+    if not c.query.countries:
+        return 0.0, ""
+    shared = c.query.countries.intersection(c.index.entity_countries(c.entity))
+    if shared:
+        return 1.0, "same country: " + ", ".join(sorted(_code_text(x) for x in shared))
+    return 0.0, ""
+
+
+def country_mismatch(c: Comparison) -> tuple[float, str]:
+    """Both sides name countries and none is shared."""
+    if not c.query.countries:
+        return 0.0, ""
+    listed = c.index.entity_countries(c.entity)
+    if listed and c.query.countries.isdisjoint(listed):
+        return 1.0, f"listed countries {', '.join(sorted(_code_text(x) for x in listed))}"
+    return 0.0, ""
+
+
+def _code_text(code: int) -> str:
+    return chr(97 + code // 26) + chr(97 + code % 26)
+
+
+def identifier_match(c: Comparison) -> tuple[float, str]:
+    """An identifier of the query (passport, INN, OGRN, BIN, IIN, IMO, LEI...) equals one listed for the entity.
+
+    Normalised exact equality only (spaces, dashes and dots ignored); strong
+    evidence on its own, whatever the names say.
+    """
+    value = c.query.id_entities.get(c.entity)
+    if value is None:
+        return 0.0, ""
+    return 1.0, f"identifier {value} is listed for this entity"
+
+
+def type_mismatch(c: Comparison) -> tuple[float, str]:
+    """The query is a person and the entity is not (or the reverse), or a company against a vessel or aircraft."""
+    want = c.query.type_code
+    if want is None:
+        return 0.0, ""
+    have = int(c.index.ent_type[c.entity])
+    if want == have or (want in LEGAL and have in LEGAL):
+        return 0.0, ""
+    return 1.0, f"query is a {_TYPE_NAMES[want]}, listed entity is a {_TYPE_NAMES[have]}"
+
+
+_TYPE_NAMES = list(TYPE_CODES)
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    func: Callable[[Comparison], tuple[float, str]]
+
+    @property
+    def doc(self) -> str:
+        return " ".join((self.func.__doc__ or "").split("\n\n")[0].split())
+
+
+# The one registry: the order is the order of explanations.
+FEATURES: list[Feature] = [
+    Feature("name_match", name_match),
+    Feature("weak_alias", weak_alias),
+    Feature("dob_match", dob_match),
+    Feature("dob_mismatch", dob_mismatch),
+    Feature("dob_unverified", dob_unverified),
+    Feature("country_match", country_match),
+    Feature("country_mismatch", country_mismatch),
+    Feature("identifier_match", identifier_match),
+    Feature("type_mismatch", type_mismatch),
+]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    threshold: float
+    weights: dict[str, float]  # feature name -> weight
+    params: dict[str, float]  # name alignment and candidate-stage settings
+
+
+@lru_cache(maxsize=1)
+def defaults() -> Defaults:
+    """The documented defaults from ``data/weights.yml``, checked against :data:`FEATURES`."""
+    data = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    weights = {k: float(v) for k, v in data["weights"].items()}
+    names = [f.name for f in FEATURES]
+    if set(weights) != set(names):
+        raise ValueError(f"{WEIGHTS_FILE}: weights for {sorted(weights)}, features are {sorted(names)}")
+    return Defaults(float(data["threshold"]), weights, {k: float(v) for k, v in data["params"].items()})
+
+
+def token_matches(c: Comparison) -> list[TokenMatch]:
+    """The alignment as explanation rows: paired parts first (in query order), then leftovers."""
+    al = c.alignment or align_names(c)
+    q, index = c.query, c.index
+    listed_tokens = c.tokens
+    idf = index.idf_list
+    rows = []
+    for qset, lset, sim, how in sorted(al.pairs, key=lambda p: p[0][0]):
+        if how == "exact" and any(q.tokens[i].token != listed_tokens[j] for i, j in zip(qset, lset)):
+            how = "spelling"
+        weight = sum(idf[c.keys[j]] * _TAG_WEIGHTS[c.tags[j]] for j in lset)
+        rows.append(TokenMatch(" ".join(q.tokens[i].token for i in qset),
+                               " ".join(listed_tokens[j] for j in lset), round(sim, 3), round(weight, 2), how))
+    for i in al.extra:
+        rows.append(TokenMatch(q.tokens[i].token, None, 0.0, round(q.tokens[i].weight, 2), "extra"))
+    for j in al.missing:
+        rows.append(TokenMatch(None, listed_tokens[j], 0.0,
+                               round(idf[c.keys[j]] * _TAG_WEIGHTS[c.tags[j]], 2), "missing"))
+    return rows
+
+
+def query_country_codes(codes) -> frozenset[int]:
+    return frozenset(x for x in (country_code(code) for code in codes) if x >= 0)

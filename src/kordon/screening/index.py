@@ -1,0 +1,863 @@
+"""The in-process candidate index: listed names → compact arrays, no search server.
+
+Layout (all numpy arrays, persisted with ``numpy.savez``, no pickle):
+
+- every listed name is normalised once (:func:`kordon.screening.normalise.normalise_name`)
+  into Latin tokens and spelling-folded *keys*; both get integer ids in vocabularies;
+- ``name_ptr``/``tok_key``/``tok_raw``/``tok_tag``: the keys, tokens and tags of each name (CSR);
+- ``post_ptr``/``post_names``: for each key, the sorted ids of the names that
+  contain it (the inverted index);
+- ``idf``: rarity weight of each key, ``ln(1 + entities / entities with the key)``;
+- ``del_hash``/``del_form``: a *symmetric-delete* typo index: for each key (and
+  each token spelt differently from its key), the CRC32 of every spelling with
+  one letter deleted. Two strings within one edit (insertion, deletion,
+  substitution or swap of neighbours) share a deletion variant or one is a
+  deletion of the other, so a misspelt query part finds its listed neighbours
+  with a handful of binary searches instead of a scan;
+- per entity: type, dates, countries and its JSON (for hits), and an
+  identifier index (normalised number → entities) for exact ID matches.
+
+Incremental updates: a :class:`Segment` holds the names of one list version and
+is persisted on its own under ``index_dir()/segments``; when one list changes,
+only its segment is rebuilt and the segments are merged again (array
+concatenation and one sort), which is what :class:`Index` is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+import threading
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from kordon.model import (
+    Entity,
+    EntityDate,
+    EntityType,
+    IdKind,
+    NameKind,
+    normalize_identifier,
+)
+from kordon.screening.normalise import EmptyName, normalise_name
+
+INDEX_FORMAT = 2
+
+TYPE_CODES = {t.value: i for i, t in enumerate(EntityType)}
+TYPE_NAMES = [t.value for t in EntityType]
+KIND_CODES = {k.value: i for i, k in enumerate(NameKind)}
+KINDS = list(NameKind)
+TAG_CODES = {"name": 0, "generic": 1, "particle": 2, "initial": 3, "patronymic": 4, "formal": 5}
+TAGS = list(TAG_CODES)
+
+# Identifier kinds that name one holder; a KPP is shared by many companies.
+NON_UNIQUE_IDS = {IdKind.KPP.value}
+MIN_ID_LENGTH = 4
+
+# East Slavic, Kazakh, Kyrgyz, Azeri and Uzbek patronymics: tolerated when missing.
+PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovych|evych|ovna|evna|ivna|ichna|ogly|oglu|ohlu|uly|ulu|kyzy|qizi|kizi)$")
+
+# Parts of a date kept per entity: earliest year, latest year, and yyyymmdd with 00 for unknown parts.
+NO_DATE = 0
+
+
+def country_code(code: str) -> int:
+    """A two-letter ISO code as a small integer (no table needed)."""
+    code = code.lower()
+    if len(code) < 2 or not code[:2].isalpha() or not code[:2].isascii():
+        return -1
+    return (ord(code[0]) - 97) * 26 + (ord(code[1]) - 97)
+
+
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+_OCR_CHARS = str.maketrans("015|", "olsl")
+
+
+@lru_cache(maxsize=1 << 16)
+def ocr_fold(text: str) -> str:
+    """A part as optical character recognition confuses it: rn/m, cl/d, vv/w, 0/o, 1/l, 5/s.
+
+    (``I``/``l`` cannot be told apart once names are in lower case: ``hail`` is not ``hall``.)
+    """
+    for many, one in _OCR_PAIRS:
+        text = text.replace(many, one)
+    return text.translate(_OCR_CHARS)
+
+
+def key_hash(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+def deletions(key: str) -> set[str]:
+    """Every spelling of ``key`` with one letter left out (the symmetric-delete neighbourhood)."""
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+# --- string tables ---------------------------------------------------------
+
+
+def pack_strings(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    data = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(data) + 1, dtype=np.int64)
+    if data:
+        np.cumsum([len(d) for d in data], out=offsets[1:])
+    return np.frombuffer(b"".join(data), dtype=np.uint8), offsets
+
+
+def unpack_strings(blob: np.ndarray, offsets: np.ndarray) -> list[str]:
+    raw = blob.tobytes()
+    bounds = offsets.tolist()
+    return [raw[bounds[i] : bounds[i + 1]].decode("utf-8") for i in range(len(bounds) - 1)]
+
+
+class StringTable:
+    """Strings stored as one UTF-8 blob plus offsets, decoded one at a time."""
+
+    __slots__ = ("offsets", "raw")
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray):
+        self.raw = blob.tobytes()
+        self.offsets = offsets.tolist()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.raw[self.offsets[i] : self.offsets[i + 1]].decode("utf-8")
+
+
+# --- building ---------------------------------------------------------------
+
+
+def _date_record(date) -> tuple[int, int, int] | None:
+    """(earliest year, latest year, yyyymmdd with 00 for unknown parts or 0 for a range)."""
+    years = date.years
+    if years is None:
+        return None
+    exact = NO_DATE
+    if date.value:
+        parts = date.value.split("-")
+        try:
+            y = int(parts[0])
+            m = int(parts[1]) if len(parts) > 1 and not date.approximate else 0
+            d = int(parts[2]) if len(parts) > 2 and not date.approximate else 0
+            exact = y * 10000 + m * 100 + d
+        except ValueError:
+            exact = NO_DATE
+    return years[0], years[1], exact
+
+
+class _TokenInfo:
+    """Per distinct token: its tag override (patronymic), cached during a build."""
+
+    def __init__(self) -> None:
+        self.patronymic: dict[str, bool] = {}
+
+    def is_patronymic(self, token: str) -> bool:
+        hit = self.patronymic.get(token)
+        if hit is None:
+            hit = self.patronymic[token] = bool(PATRONYMIC.match(token))
+        return hit
+
+
+def token_tags(tokens: Iterable[str], tags: Iterable[str], info: _TokenInfo | None = None) -> list[int]:
+    """The normaliser's tags as codes, with patronymics marked (they may be dropped in queries)."""
+    out = []
+    for token, tag in zip(tokens, tags):
+        code = TAG_CODES.get(tag, 0)
+        if code == 0 and (info.is_patronymic(token) if info else PATRONYMIC.match(token)):
+            code = TAG_CODES["patronymic"]
+        out.append(code)
+    return out
+
+
+class EntityRecord(NamedTuple):
+    """What the index keeps of an entity, read from an :class:`Entity` or straight from stored JSON."""
+
+    id: str
+    type: str
+    names: list[tuple[str, str]]  # (value, kind)
+    dates: list[EntityDate]
+    countries: list[str]
+    identifiers: list[tuple[str, str]]  # (kind, normalised value)
+    json: str | None  # the stored JSON, or None when ``entity`` is at hand
+    entity: Entity | None = None
+
+
+def records_from_entities(entities: Iterable[Entity]) -> Iterator[EntityRecord]:
+    for e in entities:
+        yield EntityRecord(
+            e.id, e.type.value, [(n.value, n.kind.value) for n in e.names], e.dates,
+            [c.code for c in e.countries], [(i.kind.value, i.normalized) for i in e.identifiers],
+            None, e,
+        )
+
+
+def records_from_json(rows: Iterable[str]) -> Iterator[EntityRecord]:
+    """Records from the JSON the list store keeps (``Entity.to_json``), without building Entity objects."""
+    for text in rows:
+        d = json.loads(text)
+        yield EntityRecord(
+            d["id"], d["type"], [(n["value"], n.get("kind", "primary")) for n in d.get("names", ())],
+            [EntityDate(**{k: v for k, v in x.items() if k != "kind"}) for x in d.get("dates", ())],
+            [c["code"] for c in d.get("countries", ())],
+            [(i["kind"], normalize_identifier(i["value"])) for i in d.get("identifiers", ())],
+            text,
+        )
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """Like ``Entity.to_dict`` (same output: empty fields left out) in one pass without deep copies."""
+    t = type(value)
+    if t in _SCALARS:
+        return value
+    try:
+        names = _FIELDS[t]
+    except KeyError:
+        names = _FIELDS[t] = tuple(f.name for f in fields(t)) if is_dataclass(t) else None
+    if names is not None:
+        return _compact_items((n, getattr(value, n)) for n in names)
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return _compact_items(value.items())
+    return value
+
+
+def _compact_items(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    out = {}
+    for k, v in items:
+        v = _plain(v)
+        if v is None or v == [] or v == {} or (v is False and k == "approximate"):
+            continue
+        out[k] = v
+    return out
+
+
+def entity_json(entity: Entity) -> str:
+    """Compact JSON of an entity that ``Entity.from_dict`` reads back (much faster than ``to_json``)."""
+    return json.dumps(_plain(entity), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Segment:
+    """The index data of one batch of entities (one list version), with its own vocabulary."""
+
+    arrays: dict[str, np.ndarray]
+    meta: dict
+    entities: list[Entity] | None = None  # kept instead of JSON when built from Entity objects
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], meta: dict | None = None) -> Segment:
+        return cls.from_records(records_from_entities(entities), meta)
+
+    @classmethod
+    def from_records(cls, records: Iterable[EntityRecord], meta: dict | None = None) -> Segment:
+        vocab: dict[str, int] = {}
+        raw_vocab: dict[str, int] = {}
+        info = _TokenInfo()
+        entity_ids: list[str] = []
+        entity_json: list[str] = []
+        objects: list[Entity] = []
+        ent_type: list[int] = []
+        date_ptr, date_lo, date_hi, date_exact = [0], [], [], []
+        country_ptr, country_codes = [0], []
+        id_values: list[str] = []
+        id_entity: list[int] = []
+        name_entity: list[int] = []
+        name_kind: list[int] = []
+        name_ptr = [0]
+        tok_key: list[int] = []
+        tok_tag: list[int] = []
+        tok_raw: list[int] = []
+        name_text: list[str] = []
+        for rec in records:
+            e = len(entity_ids)
+            seen_forms: set[tuple[str, ...]] = set()
+            added = 0
+            for value, kind in rec.names:
+                try:
+                    form = normalise_name(value, rec.type)
+                except (EmptyName, ValueError):
+                    continue
+                if not form.keys or form.keys in seen_forms:
+                    continue
+                seen_forms.add(form.keys)
+                name_entity.append(e)
+                name_kind.append(KIND_CODES[kind])
+                name_text.append(value)
+                for key, token in zip(form.keys, form.tokens):
+                    kid = vocab.get(key)
+                    if kid is None:
+                        kid = vocab[key] = len(vocab)
+                    tok_key.append(kid)
+                    rid = raw_vocab.get(token)
+                    if rid is None:
+                        rid = raw_vocab[token] = len(raw_vocab)
+                    tok_raw.append(rid)
+                tok_tag.extend(token_tags(form.tokens, form.tags, info))
+                name_ptr.append(len(tok_key))
+                added += 1
+            if not added and not rec.identifiers:
+                continue  # nothing to find it by
+            entity_ids.append(rec.id)
+            if rec.json is None:
+                objects.append(rec.entity)  # type: ignore[arg-type]
+            else:
+                entity_json.append(rec.json)
+            ent_type.append(TYPE_CODES[rec.type])
+            for date in rec.dates:
+                record = _date_record(date)
+                if record:
+                    date_lo.append(record[0])
+                    date_hi.append(record[1])
+                    date_exact.append(record[2])
+            date_ptr.append(len(date_lo))
+            codes = {country_code(c) for c in rec.countries}
+            country_codes.extend(sorted(c for c in codes if c >= 0))
+            country_ptr.append(len(country_codes))
+            for kind, value in rec.identifiers:
+                if kind not in NON_UNIQUE_IDS and len(value) >= MIN_ID_LENGTH:
+                    id_values.append(value)
+                    id_entity.append(e)
+        arrays: dict[str, np.ndarray] = {
+            "ent_type": np.array(ent_type, dtype=np.int8),
+            "date_ptr": np.array(date_ptr, dtype=np.int32),
+            "date_lo": np.array(date_lo, dtype=np.int16),
+            "date_hi": np.array(date_hi, dtype=np.int16),
+            "date_exact": np.array(date_exact, dtype=np.int32),
+            "country_ptr": np.array(country_ptr, dtype=np.int32),
+            "country_codes": np.array(country_codes, dtype=np.int16),
+            "id_entity": np.array(id_entity, dtype=np.int32),
+            "name_entity": np.array(name_entity, dtype=np.int32),
+            "name_kind": np.array(name_kind, dtype=np.int8),
+            "name_ptr": np.array(name_ptr, dtype=np.int64),
+            "tok_key": np.array(tok_key, dtype=np.int32),
+            "tok_tag": np.array(tok_tag, dtype=np.int8),
+            "tok_raw": np.array(tok_raw, dtype=np.int32),
+        }
+        if objects and entity_json:
+            raise ValueError("a segment is built from Entity objects or from stored JSON, not both")
+        for label, values in (
+            ("entity_ids", entity_ids),
+            ("entity_json", entity_json),
+            ("id_values", id_values),
+            ("name_text", name_text),
+            ("vocab", list(vocab)),
+            ("raw_vocab", list(raw_vocab)),
+        ):
+            arrays[label + "_blob"], arrays[label + "_off"] = pack_strings(values)
+        return cls(arrays, dict(meta or {}), objects or None)
+
+    def with_json(self) -> dict[str, np.ndarray]:
+        """The arrays, with the entities as JSON (serialised now if the segment holds objects)."""
+        if self.entities is None:
+            return self.arrays
+        blob, off = pack_strings([entity_json(e) for e in self.entities])
+        return {**self.arrays, "entity_json_blob": blob, "entity_json_off": off}
+
+    @property
+    def entity_count(self) -> int:
+        return len(self.arrays["ent_type"])
+
+    def save(self, path: Path) -> None:
+        _save_arrays(path, self.with_json(), self.meta)
+
+    @classmethod
+    def load(cls, path: Path) -> Segment:
+        arrays, meta = _load_arrays(path)
+        return cls(arrays, meta)
+
+
+def _save_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Write atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    meta_blob = np.frombuffer(json.dumps({**meta, "format": INDEX_FORMAT}).encode(), dtype=np.uint8)
+    with open(tmp, "wb") as fh:
+        np.savez(fh, __meta__=meta_blob, **arrays)
+    os.replace(tmp, path)
+
+
+def _load_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(arrays.pop("__meta__").tobytes().decode())
+    if meta.get("format") != INDEX_FORMAT:
+        raise ValueError(f"{path}: index format {meta.get('format')}, expected {INDEX_FORMAT}")
+    return arrays, meta
+
+
+# --- the merged index -------------------------------------------------------
+
+# Weight factor by tag code: a patronymic says less than a name; "formal" (queries only) is a
+# title or a misspelt or cut legal-form word that the normaliser could not remove.
+TAG_WEIGHT = np.array([1.0, 0.3, 0.2, 0.3, 0.6, 0.1], dtype=np.float32)
+
+
+class Index:
+    """All current lists in one set of arrays, ready to query."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict, entities: list[Entity] | None = None):
+        self.arrays = arrays
+        self.meta = meta
+        self.entities = entities  # the Entity objects, when built from them (else decoded from JSON)
+        a = arrays
+        self.ent_type = a["ent_type"]
+        self.date_ptr = a["date_ptr"].tolist()
+        self.date_lo = a["date_lo"].tolist()
+        self.date_hi = a["date_hi"].tolist()
+        self.date_exact = a["date_exact"].tolist()
+        self.country_ptr = a["country_ptr"].tolist()
+        self.country_codes = a["country_codes"].tolist()
+        self.name_entity = a["name_entity"]
+        self.name_kind = a["name_kind"]
+        self.name_ptr = a["name_ptr"]
+        self.tok_key = a["tok_key"]
+        self.tok_tag = a["tok_tag"]
+        self.tok_raw = a["tok_raw"]
+        self.post_ptr = a["post_ptr"]
+        self.post_start = self.post_ptr.tolist()
+        self.post_names = a["post_names"]
+        self.idf = a["idf"]
+        self.name_mass = a["name_mass"]
+        self.del_hash = a["del_hash"]
+        self.del_form = a["del_form"]
+        self.entity_ids = StringTable(a["entity_ids_blob"], a["entity_ids_off"])
+        self.entity_json = StringTable(a["entity_json_blob"], a["entity_json_off"])
+        self.name_text = StringTable(a["name_text_blob"], a["name_text_off"])
+        self.vocab_list = unpack_strings(a["vocab_blob"], a["vocab_off"])
+        self.vocab = {k: i for i, k in enumerate(self.vocab_list)}
+        self.raw_list = unpack_strings(a["raw_vocab_blob"], a["raw_vocab_off"])
+        self.raw_vocab = {k: i for i, k in enumerate(self.raw_list)}
+        self.raw_key = a["raw_key"].tolist()
+        # typo-index forms: keys first, then raw tokens that differ from their key
+        self.forms = self.vocab_list + [self.raw_list[r] for r in a["raw_forms"].tolist()]
+        self.form_key = list(range(len(self.vocab_list))) + [self.raw_key[r] for r in a["raw_forms"].tolist()]
+        self.idf_list = self.idf.tolist()
+        self.unknown_idf = float(meta["unknown_idf"])
+        self.ids: dict[str, list[int]] = {}
+        for value, e in zip(unpack_strings(a["id_values_blob"], a["id_values_off"]), a["id_entity"].tolist()):
+            self.ids.setdefault(value, []).append(e)
+        self._entity_rows: dict[str, int] | None = None
+        self._reference: Index | None = None
+        self._local = threading.local()
+        self._postings_cache: dict[tuple, tuple] = {}
+        self._sorted_forms: list[tuple[str, int]] | None = None
+        self._raw_first: np.ndarray | None = None
+        self._cached_postings = 0
+        self._fuzzy_cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+
+    # --- building -----------------------------------------------------
+    @classmethod
+    def from_segments(cls, segments: list[Segment], meta: dict | None = None) -> Index:
+        """Merge segments: remap vocabularies, concatenate, then derive postings and weights."""
+        vocab: dict[str, int] = {}
+        raw_vocab: dict[str, int] = {}
+        parts: dict[str, list[np.ndarray]] = {}
+        strings: dict[str, list[np.ndarray]] = {}
+        n_ent = n_names = n_dates = n_countries = 0
+        n_tokens = 0
+        in_memory = bool(segments) and all(seg.entities is not None for seg in segments)
+        objects: list[Entity] = []
+        for seg in segments:
+            a = seg.arrays if in_memory else seg.with_json()
+            if in_memory:
+                objects.extend(seg.entities)  # type: ignore[arg-type]
+            local_vocab = unpack_strings(a["vocab_blob"], a["vocab_off"])
+            remap = _remap(vocab, local_vocab)
+            raw_remap = _remap(raw_vocab, unpack_strings(a["raw_vocab_blob"], a["raw_vocab_off"]))
+            add = parts.setdefault
+            add("ent_type", []).append(a["ent_type"])
+            add("date_ptr", []).append(a["date_ptr"][:-1] + n_dates)
+            add("date_lo", []).append(a["date_lo"])
+            add("date_hi", []).append(a["date_hi"])
+            add("date_exact", []).append(a["date_exact"])
+            add("country_ptr", []).append(a["country_ptr"][:-1] + n_countries)
+            add("country_codes", []).append(a["country_codes"])
+            add("id_entity", []).append(a["id_entity"] + n_ent)
+            add("name_entity", []).append(a["name_entity"] + n_ent)
+            add("name_kind", []).append(a["name_kind"])
+            add("name_ptr", []).append(a["name_ptr"][:-1] + n_tokens)
+            add("tok_key", []).append(remap[a["tok_key"]] if len(remap) else a["tok_key"])
+            add("tok_raw", []).append(raw_remap[a["tok_raw"]] if len(raw_remap) else a["tok_raw"])
+            add("tok_tag", []).append(a["tok_tag"])
+            for label in ("entity_ids", "entity_json", "id_values", "name_text"):
+                strings.setdefault(label, []).append((a[label + "_blob"], a[label + "_off"]))
+            n_ent += len(a["ent_type"])
+            n_names += len(a["name_entity"])
+            n_dates += len(a["date_lo"])
+            n_countries += len(a["country_codes"])
+            n_tokens += len(a["tok_key"])
+        dtypes = {"ent_type": np.int8, "date_ptr": np.int32, "date_lo": np.int16, "date_hi": np.int16,
+                  "date_exact": np.int32, "country_ptr": np.int32, "country_codes": np.int16,
+                  "id_entity": np.int32, "name_entity": np.int32, "name_kind": np.int8, "name_ptr": np.int64,
+                  "tok_key": np.int32, "tok_raw": np.int32, "tok_tag": np.int8}
+        arrays = {k: (np.concatenate(parts[k]).astype(dt, copy=False) if parts.get(k) else np.zeros(0, dt))
+                  for k, dt in dtypes.items()}
+        arrays["date_ptr"] = np.append(arrays["date_ptr"], n_dates).astype(np.int32)
+        arrays["country_ptr"] = np.append(arrays["country_ptr"], n_countries).astype(np.int32)
+        arrays["name_ptr"] = np.append(arrays["name_ptr"], n_tokens).astype(np.int64)
+        for label in ("entity_ids", "entity_json", "id_values", "name_text"):
+            blobs, offs, base = [], [np.zeros(1, np.int64)], 0
+            for blob, off in strings.get(label, []):
+                blobs.append(blob)
+                offs.append(off[1:] + base)
+                base += int(off[-1])
+            arrays[label + "_blob"] = np.concatenate(blobs) if blobs else np.zeros(0, np.uint8)
+            arrays[label + "_off"] = np.concatenate(offs)
+        vocab_list, raw_list = list(vocab), list(raw_vocab)
+        arrays["vocab_blob"], arrays["vocab_off"] = pack_strings(vocab_list)
+        arrays["raw_vocab_blob"], arrays["raw_vocab_off"] = pack_strings(raw_list)
+        arrays.update(_derive(arrays, vocab_list, raw_list, n_ent))
+        meta = {**(meta or {}), "entities": n_ent, "names": n_names, "keys": len(vocab_list),
+                "unknown_idf": float(np.log1p(max(n_ent, 1)))}
+        return cls(arrays, meta, objects if in_memory else None)
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], meta: dict | None = None) -> Index:
+        return cls.from_segments([Segment.build(entities)], meta)
+
+    def save(self, path: Path) -> None:
+        arrays = self.arrays
+        if self.entities is not None:
+            blob, off = pack_strings([entity_json(e) for e in self.entities])
+            arrays = {**arrays, "entity_json_blob": blob, "entity_json_off": off}
+        _save_arrays(path, arrays, self.meta)
+
+    @classmethod
+    def load(cls, path: Path) -> Index:
+        arrays, meta = _load_arrays(path)
+        return cls(arrays, meta)
+
+    # --- entities -----------------------------------------------------
+    @property
+    def entity_count(self) -> int:
+        return len(self.ent_type)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.name_entity)
+
+    def entity(self, e: int) -> Entity:
+        if self.entities is not None:
+            return self.entities[e]
+        return Entity.from_dict(json.loads(self.entity_json[e]))
+
+    def entity_row(self, entity_id: str) -> int | None:
+        if self._entity_rows is None:
+            self._entity_rows = {self.entity_ids[i]: i for i in range(len(self.entity_ids))}
+        return self._entity_rows.get(entity_id)
+
+    def entity_dates(self, e: int) -> list[tuple[int, int, int]]:
+        lo, hi = self.date_ptr[e], self.date_ptr[e + 1]
+        return list(zip(self.date_lo[lo:hi], self.date_hi[lo:hi], self.date_exact[lo:hi]))
+
+    def entity_countries(self, e: int) -> list[int]:
+        return self.country_codes[self.country_ptr[e] : self.country_ptr[e + 1]]
+
+    def reweight(self, reference: Index) -> None:
+        """Take rarity weights from a bigger index (used to score a single pair like a screening)."""
+        if not reference.entity_count:
+            return
+        self._reference = reference
+        self.idf_list = [reference.key_idf(k) for k in self.vocab_list]
+        self.idf = np.array(self.idf_list, dtype=np.float32)
+        self.unknown_idf = reference.unknown_idf
+        weights = self.idf[self.tok_key] * TAG_WEIGHT[self.tok_tag]
+        self.name_mass = np.add.reduceat(weights, self.name_ptr[:-1]).astype(np.float32)
+
+    def key_idf(self, key: str) -> float:
+        """Rarity weight of a key; keys no list has are as rare as can be."""
+        kid = self.vocab.get(key)
+        if kid is not None:
+            return self.idf_list[kid]
+        if self._reference is not None:
+            return self._reference.key_idf(key)
+        return self.unknown_idf
+
+    def initials_found(self, names: np.ndarray, letters: set[str]) -> np.ndarray:
+        """For each name, how many of ``letters`` start one of its parts (vectorised)."""
+        if self._raw_first is None:
+            self._raw_first = np.array([ord(t[0]) if t else 0 for t in self.raw_list], dtype=np.int32)
+        starts = self.name_ptr[names]
+        lengths = (self.name_ptr[names + 1] - starts).astype(np.int64)
+        owner = np.repeat(np.arange(len(names)), lengths)
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        firsts = self._raw_first[self.tok_raw[np.repeat(starts, lengths) + offsets]]
+        found = np.zeros(len(names), dtype=np.int32)
+        for letter in letters:
+            found += np.bincount(owner[firsts == ord(letter)], minlength=len(names)) > 0
+        return found
+
+    def entities_with_id(self, value: str) -> list[int]:
+        return self.ids.get(value, [])
+
+    def name_keys(self, n: int) -> tuple[list[int], list[int], list[str]]:
+        """Key ids, tag codes and Latin tokens of a listed name."""
+        lo, hi = int(self.name_ptr[n]), int(self.name_ptr[n + 1])
+        raw = self.raw_list
+        return self.tok_key[lo:hi].tolist(), self.tok_tag[lo:hi].tolist(), [raw[r] for r in self.tok_raw[lo:hi].tolist()]
+
+    # --- typo neighbourhood ---------------------------------------------
+    def fuzzy_terms(self, token: str, key: str, min_similarity: float) -> tuple[tuple[int, float], ...]:
+        """Listed keys within one typo of the query token or of its key, with similarity, best first.
+
+        Typos are looked for on both levels because spelling folding can move a
+        misspelt token away from its key (``kahdem`` keeps its spelling while
+        ``khadem`` folds to ``hadem``); the token as OCR misreads it is tried
+        too (``jairne``: ``jaime``). The similarity is the plain normalised
+        typo similarity (at least ``min_similarity``): loose on purpose, this
+        finds candidates and scoring judges them. Cached per part.
+        """
+        cache_key = (token, key)
+        cached = self._fuzzy_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        found: dict[int, float] = {}
+        exact = self.vocab.get(key, -1)
+        if exact >= 0:
+            found[exact] = 1.0
+        probes = [p for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= 3]
+        candidates: set[int] = set()
+        hashed: list[str] = []
+        for probe in probes:
+            variants = deletions(probe)
+            for v in variants:  # the query has one letter more than a listed form
+                kid = self.vocab.get(v)
+                if kid is not None:
+                    candidates.add(kid)
+                rid = self.raw_vocab.get(v)
+                if rid is not None:
+                    candidates.add(-1 - rid)  # negative: a raw token id
+            hashed.extend(variants)
+            hashed.append(probe)
+        if hashed:
+            hashes = np.fromiter((key_hash(v) for v in hashed), dtype=np.uint32, count=len(hashed))
+            lo = np.searchsorted(self.del_hash, hashes, "left").tolist()
+            hi = np.searchsorted(self.del_hash, hashes, "right").tolist()
+            for a, b in zip(lo, hi):
+                if b > a:
+                    candidates.update(self.del_form[a:b].tolist())
+        texts, kids = [], []
+        for f in candidates:
+            kid = self.raw_key[-1 - f] if f < 0 else self.form_key[f]
+            if kid != exact:
+                texts.append(self.raw_list[-1 - f] if f < 0 else self.forms[f])
+                kids.append(kid)
+        if texts:
+            sims = cdist(probes, texts, scorer=OSA.normalized_similarity, dtype=np.float32).max(axis=0).tolist()
+            for kid, sim in zip(kids, sims):
+                if sim >= min_similarity and sim > found.get(kid, 0.0):
+                    found[kid] = sim
+        out = tuple(sorted(found.items(), key=lambda t: -t[1]))
+        if len(self._fuzzy_cache) > 200_000:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[cache_key] = out
+        return out
+
+    def prefix_terms(self, text: str, limit: int = 64) -> tuple[tuple[int, float], ...]:
+        """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
+        similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length."""
+        if self._sorted_forms is None:
+            self._sorted_forms = sorted((f, self.form_key[i]) for i, f in enumerate(self.forms))
+        forms = self._sorted_forms
+        found: dict[int, float] = {}
+        i = bisect_left(forms, (text, -1))
+        while i < len(forms) and forms[i][0].startswith(text):
+            form, kid = forms[i]
+            if len(form) > len(text):
+                sim = 0.5 + 0.5 * len(text) / len(form)
+                if sim > found.get(kid, 0.0):
+                    found[kid] = sim
+            i += 1
+        return tuple(sorted(found.items(), key=lambda t: -t[1])[:limit])
+
+    # --- candidate stage ----------------------------------------------
+    def candidate_names(self, token_terms: list[tuple[tuple, tuple[tuple[int, float], ...], float, float]],
+                        query_mass: float, missing_listed: float, limit: int, floor: float = 0.0,
+                        headroom: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Names sharing (typo-near) keys with the query, ranked by an estimate of ``name_match``.
+
+        ``token_terms`` has one entry per query part: a cache key, its listed
+        neighbour keys with similarity, its tag weight and its own weight. The
+        estimate mirrors ``name_match``: matched weight / (query mass + matched
+        listed weight + missing_listed × the rest of the name's weight), ignoring
+        joins, initials and one-to-one pairing; it cannot exceed matched weight /
+        query mass. Parts are read rarest first; once the parts left could not
+        lift a name they alone reach to ``floor`` (``headroom``: what the caller
+        may add later), their postings only update names already found, which
+        keeps common first names from flooding the stage. Returns up to
+        ``limit`` name ids and estimates.
+        """
+        postings = sorted((self._token_postings(entry) for entry in token_terms), key=lambda p: len(p[0]))
+        best = [float(w[0]) if w.ndim == 1 else float(w[:, 0].max()) for ids, w in postings]
+        reach = list(itertools.accumulate(reversed(best)))[::-1]  # most a name found from part k on can match
+        acc, seen, mark, stamp = self._scratch()
+        touched = []
+        for k, (ids, weights) in enumerate(postings):
+            if not len(ids):
+                continue
+            if touched and reach[k] / query_mass + headroom < floor:
+                keep = mark[ids] == stamp  # too common to bring new names: only add to those found
+                ids = ids[keep]
+                weights = weights[keep] if weights.ndim == 2 else weights
+            else:
+                mark[ids] = stamp
+                touched.append(ids)
+            acc[ids] += weights  # columns: matched weight, matched listed weight
+        if not touched:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(touched) == 1:
+            names = touched[0]
+        else:
+            all_ids = np.concatenate(touched)
+            position = np.arange(len(all_ids), dtype=np.int32)
+            seen[all_ids] = position  # the last occurrence of each name wins: a de-duplication without sorting
+            names = all_ids[seen[all_ids] == position]
+        sums = acc[names]
+        acc[names] = 0.0
+        matched, listed = sums[:, 0], sums[:, 1]
+        extra = np.maximum(self.name_mass[names] - listed, 0.0)
+        estimate = np.minimum(matched / (query_mass + listed + missing_listed * extra), 1.0)
+        return _top(names, estimate, limit)
+
+    def _token_postings(self, entry: tuple[tuple, tuple[tuple[int, float], ...], float, float]
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """The names one query part reaches, each with its matched weight and listed weight (cached).
+
+        For a pair of similarity ``sim`` the matched weight is ``sim × (query
+        weight + listed weight)``, as in :func:`kordon.screening.features.align_names`;
+        a name reached through several keys keeps its best one.
+        """
+        cache_key, terms, tag_weight, own_weight = entry
+        cached = self._postings_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        starts, post_names, idf = self.post_start, self.post_names, self.idf_list
+        live = [(starts[kid], starts[kid + 1] - starts[kid], sim, idf[kid] * tag_weight) for kid, sim in terms]
+        live = [t for t in live if t[1]]
+        if not live:
+            result: tuple = (post_names[:0], np.zeros(2, np.float32))
+        elif len(live) == 1:
+            lo, n, sim, listed = live[0]
+            result = (post_names[lo : lo + n], np.array([sim * (own_weight + listed), listed], np.float32))
+        else:
+            counts = [n for _, n, _, _ in live]
+            ids = np.concatenate([post_names[lo : lo + n] for lo, n, _, _ in live])
+            per_term = np.array([(sim * (own_weight + w), w) for _, _, sim, w in live], np.float32)
+            weights = np.repeat(per_term, counts, axis=0)
+            order = np.lexsort((-weights[:, 0], ids))
+            ids, weights = ids[order], weights[order]
+            first = np.concatenate(([True], ids[1:] != ids[:-1]))
+            result = (ids[first], weights[first])
+            self._cached_postings += len(result[0])
+        if self._cached_postings > 20_000_000 or len(self._postings_cache) > 200_000:
+            self._postings_cache.clear()
+            self._cached_postings = 0
+        self._postings_cache[cache_key] = result
+        return result
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """Per-thread work arrays over all names, and a fresh stamp for ``mark`` (one per call)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            n = self.name_count
+            scratch = self._local.scratch = [np.zeros((n, 2), np.float32), np.zeros(n, np.int32),
+                                             np.zeros(n, np.uint32), 0]
+        scratch[3] += 1
+        return scratch[0], scratch[1], scratch[2], scratch[3]
+
+
+def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    if len(ids) > limit:
+        keep = np.argpartition(-scores, limit - 1)[:limit]
+        return ids[keep], scores[keep]
+    return ids, scores
+
+
+def _remap(vocab: dict[str, int], local: list[str]) -> np.ndarray:
+    """Global ids for a segment's local vocabulary (new strings are added)."""
+    return np.fromiter((vocab.setdefault(k, len(vocab)) for k in local), dtype=np.int32, count=len(local))
+
+
+def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list[str],
+            n_ent: int) -> dict[str, np.ndarray]:
+    """Postings, rarity weights, name masses and the typo index, from the merged name arrays."""
+    tok_key = arrays["tok_key"]
+    name_ptr = arrays["name_ptr"]
+    n_names = len(name_ptr) - 1
+    n_keys = len(vocab_list)
+    tok_name = np.repeat(np.arange(n_names, dtype=np.int64), np.diff(name_ptr))
+    pairs = np.unique((tok_key.astype(np.int64) << 32) | tok_name)
+    pair_keys = (pairs >> 32).astype(np.int64)
+    post_names = (pairs & 0xFFFFFFFF).astype(np.int32)
+    post_ptr = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_keys, minlength=n_keys), out=post_ptr[1:])
+    # rarity: in how many entities does the key occur (an entity's many aliases count once)
+    ent_pairs = np.unique((pair_keys << 32) | arrays["name_entity"][post_names].astype(np.int64))
+    df = np.bincount((ent_pairs >> 32).astype(np.int64), minlength=n_keys)
+    idf = np.log1p(max(n_ent, 1) / np.maximum(df, 1)).astype(np.float32)
+    tok_weight = idf[tok_key] * TAG_WEIGHT[arrays["tok_tag"]] if len(tok_key) else np.zeros(0, np.float32)
+    name_mass = np.add.reduceat(tok_weight, name_ptr[:-1]) if n_names and len(tok_key) else np.zeros(n_names)
+    # each Latin token's key; tokens spelt differently from their key are typo-index forms too
+    raw_key = np.zeros(len(raw_list), dtype=np.int32)
+    raw_key[arrays["tok_raw"]] = tok_key
+    raw_forms = [r for r, text in enumerate(raw_list) if text != vocab_list[raw_key[r]]]
+    forms = vocab_list + [raw_list[r] for r in raw_forms]
+    # symmetric-delete typo index over the forms
+    del_hash: list[int] = []
+    del_form: list[int] = []
+    for fid, text in enumerate(forms):
+        if len(text) >= 3:
+            for variant in deletions(text):
+                del_hash.append(key_hash(variant))
+                del_form.append(fid)
+    hashes = np.array(del_hash, dtype=np.uint32)
+    order = np.argsort(hashes, kind="stable")
+    return {
+        "post_ptr": post_ptr,
+        "post_names": post_names,
+        "df": df.astype(np.int32),
+        "idf": idf,
+        "name_mass": name_mass.astype(np.float32),
+        "del_hash": hashes[order],
+        "del_form": np.array(del_form, dtype=np.int32)[order],
+        "raw_key": raw_key,
+        "raw_forms": np.array(raw_forms, dtype=np.int32),
+    }
+
+
+# Modules of this package that do not change what is indexed; every other module
+# and data file (the normaliser's) goes into the signature.
+_NOT_INDEXING = {"__init__.py", "cli.py", "demo.py", "explain.py", "features.py", "files.py",
+                 "query.py", "score.py", "screener.py", "weights.yml"}
+
+
+def normaliser_signature() -> str:
+    """A hash of the normaliser's code and tables: index files built with another one are stale."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
+    for path in sorted([*here.glob("*.py"), *(here / "data").glob("*.yml")]):
+        if path.name not in _NOT_INDEXING:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,85 @@
+"""Combining feature values into one score in [0, 1], with per-call overrides.
+
+``score = clamp(Σ weight × value, 0, 1)`` over the features registered in
+:data:`kordon.screening.features.FEATURES`. Defaults (weights, threshold and
+alignment parameters) come from ``data/weights.yml``; a call may override the
+threshold and any weight, and unknown names are refused rather than ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kordon.screening.features import FEATURES, Comparison, Feature, defaults
+from kordon.screening.query import FeatureContribution, QueryError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Threshold, weights and parameters for one screening call."""
+
+    threshold: float
+    weights: tuple[tuple[Feature, float], ...]  # registry order, zero weights left out
+    params: dict[str, float]
+
+    def weight(self, name: str) -> float:
+        return next((w for f, w in self.weights if f.name == name), 0.0)
+
+    def headroom(self, has_identifier: bool) -> float:
+        """The most that the positive features can add (identifier_match only when an ID matched)."""
+        return sum(w for f, w in self.weights
+                   if w > 0 and (has_identifier or f.name != "identifier_match"))
+
+
+def settings(threshold: float | None = None, weights: dict[str, float] | None = None,
+             params: dict[str, float] | None = None, base: Settings | None = None) -> Settings:
+    """``base`` (default: the documented defaults) with the caller's overrides applied and checked."""
+    if base is None:
+        d = defaults()
+        base_threshold, base_weights, base_params = d.threshold, d.weights, d.params
+    else:
+        base_threshold, base_params = base.threshold, base.params
+        base_weights = {f.name: base.weight(f.name) for f in FEATURES}
+    merged = dict(base_weights)
+    for name, value in (weights or {}).items():
+        if name not in merged:
+            raise QueryError(f"unknown feature {name!r}; features: {', '.join(merged)}")
+        merged[name] = float(value)
+    merged_params = dict(base_params)
+    for name, value in (params or {}).items():
+        if name not in merged_params:
+            raise QueryError(f"unknown parameter {name!r}; parameters: {', '.join(merged_params)}")
+        merged_params[name] = float(value)
+    t = base_threshold if threshold is None else float(threshold)
+    if not 0.0 <= t <= 1.0:
+        raise QueryError(f"threshold must be between 0 and 1, not {t}")
+    ordered = tuple((f, merged[f.name]) for f in FEATURES if merged[f.name] != 0.0)
+    return Settings(t, ordered, merged_params)
+
+
+def score(c: Comparison, s: Settings, floor: float | None = None) -> float:
+    """The clamped weighted sum of all features for one comparison.
+
+    With ``floor``, stop as soon as the features still to come cannot lift the
+    score to it (the result is then some value below ``floor``).
+    """
+    total = 0.0
+    headroom = s.headroom(c.entity in c.query.id_entities) if floor is not None else 0.0
+    for feature, weight in s.weights:
+        value, _ = feature.func(c)
+        total += weight * value
+        if floor is not None:
+            if weight > 0 and (feature.name != "identifier_match" or c.entity in c.query.id_entities):
+                headroom -= weight
+            if total + headroom < floor:
+                return max(0.0, min(total, floor - 1e-9))
+    return min(1.0, max(0.0, total))
+
+
+def contributions(c: Comparison, s: Settings) -> list[FeatureContribution]:
+    """Every feature with its value, weight and detail (for the explanation of a hit)."""
+    out = []
+    for feature, weight in s.weights:
+        value, detail = feature.func(c)
+        out.append(FeatureContribution(feature.name, round(value, 4), weight, detail))
+    return out

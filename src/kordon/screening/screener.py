@@ -1,0 +1,449 @@
+"""The public screening API: :class:`Screener`.
+
+::
+
+    from kordon.store import Store
+    from kordon.screening.screener import Screener, Query
+
+    screener = Screener.from_store(Store.open())        # loads the persisted index, or builds it
+    for hit in screener.screen(Query("Aleksandr Volkov", type="person", dob="1968")):
+        print(hit.score, hit.entity.caption, hit.explanation.text())
+
+A query runs in two stages. The *candidate stage* looks the query's keys and
+their one-typo neighbours up in the inverted index and ranks listed names by
+the summed rarity of what they share (numpy, no per-name Python). The *scoring
+stage* runs the registered features on the best few candidates only, and
+explains the hits.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kordon import config
+from kordon.model import Entity, EntityType, Name, NameKind
+from kordon.screening.features import (
+    FORMAL,
+    INITIAL_SIMILARITY,
+    Comparison,
+    PreparedQuery,
+    QueryToken,
+    is_formal_word,
+    query_country_codes,
+    token_matches,
+)
+from kordon.screening.index import (
+    KINDS,
+    TAG_CODES,
+    TAG_WEIGHT,
+    TYPE_CODES,
+    Index,
+    Segment,
+    normaliser_signature,
+    records_from_json,
+    token_tags,
+)
+from kordon.screening.normalise import EmptyName, NameForm, normalise_name
+from kordon.screening.query import Explanation, Hit, ParsedQuery, Query, QueryError
+from kordon.screening.score import Settings, contributions, score, settings
+
+INITIAL = TAG_CODES["initial"]
+PARTICLE = TAG_CODES["particle"]
+_TAG_WEIGHTS = TAG_WEIGHT.tolist()
+
+
+@lru_cache(maxsize=65536)
+def _normalise_query(name: str, entity_type: str) -> NameForm:
+    return normalise_name(name, entity_type)
+
+
+@dataclass(slots=True)
+class ScreenResult:
+    """The outcome of one query of a batch: its hits, or the error that stopped it."""
+
+    query: Query
+    hits: list[Hit]
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Candidate:
+    entity: int
+    names: list[int]
+    estimate: float
+    via: str  # "name" or "identifier"
+
+
+class Screener:
+    """Screens names against an :class:`~kordon.screening.index.Index` of listed entities."""
+
+    def __init__(self, index: Index, *, store: Any = None, index_dir: Path | None = None,
+                 defaults: Settings | None = None):
+        self.index = index
+        self._store = store
+        self._index_dir = index_dir
+        self.defaults = defaults or settings()  # threshold, weights and parameters of calls that set none
+
+    # --- construction -------------------------------------------------
+    @classmethod
+    def from_entities(cls, entities: Iterable[Entity]) -> Screener:
+        """An in-memory screener over the given entities (nothing is written to disk)."""
+        return cls(Index.build(entities))
+
+    @classmethod
+    def from_store(cls, store: Any = None, *, index_dir: str | Path | None = None,
+                   progress: Callable[[str], None] | None = None) -> Screener:
+        """A screener over the current lists of a store, using the index persisted on disk.
+
+        The index is loaded when it matches the store's fingerprint; otherwise the
+        segments of changed list versions are rebuilt and merged again.
+        """
+        if store is None:
+            from kordon.store import Store
+
+            store = Store.open()
+        directory = Path(index_dir) if index_dir else config.index_dir()
+        return cls(load_or_build(store, directory, progress), store=store, index_dir=directory)
+
+    def refresh(self) -> bool:
+        """Pick up new list versions (store-backed screeners only); True when the index changed."""
+        if self._store is None or self._store.fingerprint() == self.index.meta.get("fingerprint"):
+            return False
+        self.index = load_or_build(self._store, self._index_dir or config.index_dir())
+        return True
+
+    @property
+    def is_empty(self) -> bool:
+        return self.index.entity_count == 0
+
+    # --- queries ------------------------------------------------------
+    def prepare(self, query: Query) -> PreparedQuery:
+        """Validate and normalise a query and look its parts up in the index."""
+        parsed = query.validate()
+        try:
+            form = _normalise_query(parsed.name, parsed.type)
+        except EmptyName as exc:
+            raise QueryError(f"nothing to match in name {parsed.name!r}: {exc}") from None
+        if not form.keys:
+            raise QueryError(f"nothing to match in name {parsed.name!r}")
+        return self._prepare_form(parsed, form)
+
+    def _prepare_form(self, parsed: ParsedQuery, form: NameForm) -> PreparedQuery:
+        index = self.index
+        min_loose = self.defaults.params["min_candidate_similarity"]
+        tokens = []
+        last = len(form.tokens) - 1
+        latin = form.script in ("Latin", "Unknown")
+        for i, (token, key, tag) in enumerate(zip(form.tokens, form.keys, token_tags(form.tokens, form.tags))):
+            known = key in index.vocab
+            if tag == INITIAL and not latin:
+                tag = PARTICLE  # a single letter out of a transliteration is no initial
+            if tag != INITIAL and is_formal_word(token, key, known, i == last, parsed.type == "person"):
+                tag = FORMAL
+            loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else ()
+            if i == last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
+                best = dict(index.prefix_terms(token))
+                best.update((kid, sim) for kid, sim in loose if sim >= best.get(kid, 0.0))
+                loose = tuple(sorted(best.items(), key=lambda t: -t[1]))
+            if known or not loose:
+                idf = index.key_idf(key)
+            else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
+                idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
+            tokens.append(QueryToken(token, key, index.vocab.get(key, -1), tag, idf * _TAG_WEIGHTS[tag], loose,
+                                     i == last))
+        id_entities: dict[int, str] = {}
+        for value in parsed.identifiers:
+            for e in index.entities_with_id(value):
+                id_entities.setdefault(e, value)
+        return PreparedQuery(
+            parsed=parsed,
+            tokens=tokens,
+            mass=sum(t.weight for t in tokens),
+            countries=query_country_codes(parsed.countries),
+            type_code=None if parsed.type == "any" else TYPE_CODES[parsed.type],
+            id_entities=id_entities,
+        )
+
+    def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:
+        """The candidate stage: entities worth scoring, best estimate first.
+
+        The estimate is a rarity-weighted Dice coefficient of shared keys, on the
+        same scale as ``name_match``; ``floor`` drops candidates below it.
+        """
+        s = s or self.defaults
+        p = s.params
+        index = self.index
+        distinct = {t.key: t for t in pq.tokens}.values()  # a repeated part is one part here
+        token_terms = [((t.token, t.key, t.tag, t.weight), t.near, _TAG_WEIGHTS[t.tag], t.weight)
+                       for t in distinct if t.near]
+        mass = sum(t.weight for t in distinct)
+        initials = {t.token for t in pq.tokens if t.tag == INITIAL}
+        limit = int(p["candidate_names"]) * (4 if initials else 1)  # initials find nothing by themselves
+        room = INITIAL_SIMILARITY * sum(t.weight for t in pq.tokens if t.tag == INITIAL) / max(pq.mass, 1e-9)
+        names, estimate = index.candidate_names(token_terms, mass, p["missing_listed"], limit, floor, room)
+        out: list[Candidate] = []
+        if len(names):
+            if initials:
+                estimate = self._initials_bonus(pq, initials, names, estimate)
+            order = np.argsort(-estimate, kind="stable")
+            name_entity = index.name_entity[names[order]].tolist()
+            by_entity: dict[int, Candidate] = {}
+            max_entities = int(p["candidate_entities"])
+            for n, e, est in zip(names[order].tolist(), name_entity, estimate[order].tolist()):
+                if est < floor:
+                    break
+                cand = by_entity.get(e)
+                if cand is None:
+                    if len(by_entity) >= max_entities:
+                        continue
+                    by_entity[e] = Candidate(e, [n], est, "name")
+                elif len(cand.names) < 3 and est >= cand.estimate - 0.1:
+                    cand.names.append(n)
+            out = list(by_entity.values())
+        seen = {c.entity for c in out}
+        for e in pq.id_entities:
+            if e not in seen:
+                out.append(Candidate(e, self._entity_names(e), 0.0, "identifier"))
+        return out
+
+    def _initials_bonus(self, pq: PreparedQuery, initials: set[str], names: np.ndarray,
+                        estimate: np.ndarray) -> np.ndarray:
+        """Raise the estimate of names with parts starting with the query's initials (``PAK, K. H.``)."""
+        share = sum(t.weight for t in pq.tokens if t.tag == INITIAL) / max(pq.mass, 1e-9)
+        found = self.index.initials_found(names, initials)
+        return estimate + INITIAL_SIMILARITY * share * found / len(initials)
+
+    def _entity_names(self, e: int) -> list[int]:
+        ne = self.index.name_entity
+        lo, hi = np.searchsorted(ne, [e, e + 1])
+        return list(range(int(lo), int(hi)))
+
+    def _compare(self, pq: PreparedQuery, e: int, n: int, s: Settings) -> Comparison:
+        keys, tags, tokens = self.index.name_keys(n)
+        return Comparison(pq, self.index, e, n, s.params, keys, tags, tokens)
+
+    def screen_prepared(self, pq: PreparedQuery, s: Settings, limit: int = 10) -> list[Hit]:
+        threshold = s.threshold
+        floor = max(0.0, threshold - s.params["prune_margin"])
+        best: list[tuple[float, Comparison, str]] = []
+        for cand in self.candidates(pq, s, floor):
+            top: tuple[float, Comparison] | None = None
+            for n in cand.names:
+                comp = self._compare(pq, cand.entity, n, s)
+                value = score(comp, s, threshold)
+                if top is None or value > top[0]:
+                    top = (value, comp)
+            if top and top[0] >= threshold:
+                best.append((top[0], top[1], cand.via))
+        best.sort(key=lambda t: (-t[0], t[1].entity))
+        return [self._hit(pq, comp, value, s, via) for value, comp, via in best[: max(limit, 0)]]
+
+    def _hit(self, pq: PreparedQuery, comp: Comparison, value: float, s: Settings, via: str) -> Hit:
+        """A hit whose entity and explanation are built when first read."""
+        index = self.index
+        matched_name = index.name_text[comp.name]
+        kind = KINDS[int(index.name_kind[comp.name])]
+
+        def make() -> tuple[Entity, Explanation]:
+            explanation = Explanation(
+                query_name=pq.parsed.name,
+                matched_name=matched_name,
+                matched_kind=kind.value,
+                tokens=token_matches(comp),
+                features=contributions(comp, s),
+                score=round(value, 4),
+                threshold=s.threshold,
+                candidate_via=via,
+            )
+            return index.entity(comp.entity), explanation
+
+        return Hit(None, value, matched_name, kind, pq.parsed.name, entity_id=index.entity_ids[comp.entity],
+                   make=make)
+
+    def screen(self, query: Query | str, threshold: float | None = None, limit: int = 10,
+               weights: dict[str, float] | None = None) -> list[Hit]:
+        """Listed entities the query may be, best first, with scores at or above the threshold.
+
+        Raises :class:`QueryError` for a query that cannot be screened (empty or
+        overlong name, unknown type, unreadable date or country, unknown weight).
+        """
+        if isinstance(query, str):
+            query = Query(query)
+        s = self.defaults if threshold is None and not weights else settings(threshold, weights, base=self.defaults)
+        return self.screen_prepared(self.prepare(query), s, limit)
+
+    def screen_many(self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10,
+                    weights: dict[str, float] | None = None, workers: int = 1) -> Iterator[ScreenResult]:
+        """Screen a batch; a bad query gets an ``error`` and does not stop the others.
+
+        Results come in input order. ``workers`` > 1 forks that many processes
+        (POSIX only) which share the index read-only.
+        """
+        s = settings(threshold, weights, base=self.defaults)
+        if workers > 1 and hasattr(os, "fork"):
+            yield from _parallel(self, queries, s, limit, workers)
+            return
+        for query in queries:
+            yield self._screen_one(query, s, limit)
+
+    def _screen_one(self, query: Query, s: Settings, limit: int) -> ScreenResult:
+        try:
+            return ScreenResult(query, self.screen_prepared(self.prepare(query), s, limit))
+        except QueryError as exc:
+            return ScreenResult(query, [], str(exc))
+
+    # --- pairs and evaluation ---------------------------------------------
+    def match_pair(self, name1: str, name2: str, type: str = "any",
+                   threshold: float | None = None, weights: dict[str, float] | None = None) -> Hit | None:
+        """Score ``name1`` (as a query) against ``name2`` (as a listed name) with the same features.
+
+        Name parts weigh what they weigh in the loaded lists (unknown parts count
+        as rare). Returns the explained best comparison whatever its score, or
+        None when either name has nothing to match.
+        """
+        etype = "person" if type == "any" else type
+        listed = Entity(id="pair-2", type=EntityType(etype), source="pair", source_id="2",
+                        names=[Name(name2, NameKind.PRIMARY)])
+        mini = Index.build([listed])
+        if not mini.name_count:
+            return None
+        mini.reweight(self.index)
+        pair = Screener(mini, defaults=self.defaults)
+        s = settings(0.0, weights, base=self.defaults)
+        s_threshold = settings(threshold, weights, base=self.defaults).threshold
+        pq = pair.prepare(Query(name1, type=type))
+        comp = pair._compare(pq, 0, 0, s)
+        value = score(comp, s)
+        hit = pair._hit(pq, comp, value, s, "name")
+        hit.explanation.threshold = s_threshold
+        return hit
+
+    def candidate_recall(self, queries: Sequence[Query], expected: Sequence[str]) -> float:
+        """Share of queries whose expected entity id is among the candidate stage's entities."""
+        found = 0
+        for query, entity_id in zip(queries, expected):
+            try:
+                pq = self.prepare(query)
+            except QueryError:
+                continue
+            row = self.index.entity_row(entity_id)
+            if row is not None and any(c.entity == row for c in self.candidates(pq)):
+                found += 1
+        return found / len(queries) if queries else 0.0
+
+
+# --- batch in worker processes ---------------------------------------------------
+
+_WORKER: tuple[Screener, Settings, int] | None = None
+
+
+def _work(chunk: list[Query]) -> list[ScreenResult]:
+    screener, s, limit = _WORKER  # type: ignore[misc]
+    return [screener._screen_one(q, s, limit) for q in chunk]
+
+
+def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: int,
+              workers: int) -> Iterator[ScreenResult]:
+    import multiprocessing as mp
+
+    global _WORKER
+    _WORKER = (screener, s, limit)
+    ctx = mp.get_context("fork")
+    gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
+    try:
+        with ctx.Pool(workers) as pool:
+            for results in pool.imap(_work, _chunks(queries, 256)):
+                yield from results
+    finally:
+        gc.unfreeze()
+        _WORKER = None
+
+
+def _chunks(items: Iterable[Query], size: int) -> Iterator[list[Query]]:
+    chunk: list[Query] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- the persisted index ------------------------------------------------------------
+
+
+def load_or_build(store: Any, directory: Path, progress: Callable[[str], None] | None = None) -> Index:
+    """The index of the store's current lists: loaded from ``directory`` or (re)built there.
+
+    One segment file per list version (``segments/{source}-{version}-{checksum}-{sig}.npz``)
+    and one merged file per store fingerprint (``index-{fingerprint}-{sig}.npz``);
+    ``sig`` changes with the normaliser, so a new normaliser never reads stale keys.
+    Files of versions no longer current are removed.
+    """
+    say = progress or (lambda message: None)
+    sig = normaliser_signature()
+    fingerprint = store.fingerprint()
+    merged = directory / f"index-{fingerprint}-{sig}.npz"
+    if merged.exists():
+        try:
+            return Index.load(merged)
+        except (OSError, ValueError, KeyError) as exc:
+            say(f"index file unreadable, rebuilding: {exc}")
+    versions = store.current_versions()
+    segments, keep = [], {merged.name}
+    for v in versions:
+        path = directory / "segments" / f"{v.source}-{v.id}-{v.checksum[:12]}-{sig}.npz"
+        keep.add(path.name)
+        segment = None
+        if path.exists():
+            try:
+                segment = Segment.load(path)
+            except (OSError, ValueError, KeyError):
+                segment = None
+        if segment is None:
+            say(f"indexing {v.source} (version {v.id}, {v.entity_count} entities)")
+            segment = Segment.from_records(records_from_json(_stored_json(store, v.id)),
+                                           {"source": v.source, "version": v.id})
+            _try(say, segment.save, path)
+        segments.append(segment)
+    index = Index.from_segments(segments, {
+        "fingerprint": fingerprint,
+        "signature": sig,
+        "versions": {v.source: v.id for v in versions},
+    })
+    if _try(say, index.save, merged):
+        for old in [*directory.glob("index-*.npz"), *(directory / "segments").glob("*.npz")]:
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+    return index
+
+
+def _try(say: Callable[[str], None], save: Callable[[Path], None], path: Path) -> bool:
+    """Save an index file; a read-only or full disk only costs a rebuild at the next start."""
+    try:
+        save(path)
+    except OSError as exc:
+        say(f"could not save the index ({exc}); it will be rebuilt at the next start")
+        return False
+    return True
+
+
+def _stored_json(store: Any, version_id: int) -> Iterator[str]:
+    """The stored JSON of a version's entities, without building Entity objects (much faster)."""
+    conn = getattr(store, "conn", None)
+    if conn is None:
+        from kordon.screening.index import entity_json
+
+        yield from (entity_json(e) for e in store.iter_entities(version_id=version_id))
+        return
+    for (data,) in conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,)):
+        yield data

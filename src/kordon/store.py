@@ -253,6 +253,11 @@ class Store:
         for (data,) in cur:
             yield Entity.from_dict(json.loads(data))
 
+    def iter_entity_json(self, version_id: int) -> Iterator[str]:
+        """The stored JSON of one version's entities, without building Entity objects (for indexers)."""
+        for (data,) in self.conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,)):
+            yield data
+
     def iter_relations(self, sources: Iterable[str] | None = None) -> Iterator[Relation]:
         for (data,) in self._current_rows("relations", sources):
             yield relation_from_dict(json.loads(data))

@@ -439,11 +439,8 @@ def _try(say: Callable[[str], None], save: Callable[[Path], None], path: Path) -
 
 def _stored_json(store: Any, version_id: int) -> Iterator[str]:
     """The stored JSON of a version's entities, without building Entity objects (much faster)."""
-    conn = getattr(store, "conn", None)
-    if conn is None:
-        from kordon.screening.index import entity_json
+    if hasattr(store, "iter_entity_json"):
+        return store.iter_entity_json(version_id)
+    from kordon.screening.index import entity_json
 
-        yield from (entity_json(e) for e in store.iter_entities(version_id=version_id))
-        return
-    for (data,) in conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,)):
-        yield data
+    return (entity_json(e) for e in store.iter_entities(version_id=version_id))

@@ -83,3 +83,15 @@ def test_export_native_round_trip(kordon_home, tmp_path):
     assert run("lists", "export", str(out), "--format", "kordon").exit_code == 0
     rows = [json.loads(l) for l in out.read_text().splitlines()]
     assert sum("relation" in r for r in rows) == 5 and len(rows) == 24
+
+
+def test_rollback_and_prune_json(kordon_home, tmp_path):
+    for _ in range(3):
+        assert run("lists", "import", "kordon", str(demo_path()), "--force").exit_code == 0
+    back = json.loads(run("lists", "rollback", "kordon", "1", "--json").output)
+    assert back["id"] == 1 and back["current"] is True
+    # keeps the newest version and the current one (1), deletes version 2
+    pruned = json.loads(run("lists", "prune", "--keep", "1", "--json").output)
+    assert pruned == {"deleted_versions": 1}
+    assert [v["id"] for v in json.loads(run("lists", "versions", "--json").output)] == [1, 3]
+    assert run("lists", "rollback", "kordon", "99").exit_code == 1

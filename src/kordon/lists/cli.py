@@ -318,19 +318,27 @@ def export(
 
 
 @app.command()
-def rollback(source: str, version: int, store: Optional[Path] = StoreOpt) -> None:
+def rollback(source: str, version: int, store: Optional[Path] = StoreOpt, as_json: bool = JsonOpt) -> None:
     """Make an older stored version of a list current again."""
     with open_store(store) as st:
         try:
             st.set_current(source, version)
         except StoreError as exc:
             fail(str(exc))
+        current = st.current_version(source)
+    if as_json:
+        emit_json(current.to_dict() if current else None)
+        return
     console.print(f"{source}: version {version} is current")
 
 
 @app.command()
-def prune(keep: int = typer.Option(5, help="Versions to keep per source."), store: Optional[Path] = StoreOpt) -> None:
+def prune(keep: int = typer.Option(5, help="Versions to keep per source."), store: Optional[Path] = StoreOpt,
+          as_json: bool = JsonOpt) -> None:
     """Delete old versions, keeping the newest KEEP of each list (and the current one)."""
     with open_store(store) as st:
         n = st.prune(keep)
+    if as_json:
+        emit_json({"deleted_versions": n})
+        return
     console.print(f"deleted {n} old versions")

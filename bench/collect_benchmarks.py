@@ -25,6 +25,7 @@ def main() -> None:
             text = files[name].read_text().strip()
             # Demote each file's headings one level under the page title.
             text = "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
+            text = text.replace("](../", "](")  # links were relative to docs/benchmarks/
             parts += [text, ""]
     (DOCS / "BENCHMARKS.md").write_text("\n".join(parts))
 

@@ -111,14 +111,12 @@ def parse_country(text: str) -> str:
     code = _country_names().get(_country_key(cleaned))
     if code:
         return code
-    from rigour.territories import (
-        lookup_territory,  # slower: all names in all languages
-    )
+    from kordon.lists.parsing import country_code  # slower: all names in all languages
 
-    territory = lookup_territory(cleaned) if cleaned else None
-    if territory is None:
+    code = country_code(cleaned)
+    if code is None:
         raise QueryError(f"unknown country: {text!r} (use an ISO code such as 'ru' or an English name)")
-    return (territory.ftm_country or territory.code).split("-")[0].lower()
+    return code.split("-")[0]
 
 
 @dataclass(slots=True)

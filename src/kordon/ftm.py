@@ -62,7 +62,6 @@ from typing import IO, Any, Iterable, Iterator
 from rigour.text.scripts import is_latin, text_scripts
 
 from kordon.lists.base import ListFormatError
-from kordon.lists.tabular import add_address, add_date, address_text
 from kordon.model import (
     Address,
     CountryRole,
@@ -238,7 +237,7 @@ def entity_to_ftm(entity: Entity) -> dict[str, Any]:
         _add(proxy, prop if proxy.schema.get(prop) else "country", country.code)
     _add(proxy, "gender", entity.gender)
     for address in entity.addresses:
-        _add(proxy, "address", address.full or address_text(address))
+        _add(proxy, "address", address.full or address.text)
         _add(proxy, "country", address.country)
     for identifier in entity.identifiers:
         if identifier.kind == IdKind.CRYPTO_WALLET:
@@ -324,7 +323,7 @@ def ftm_to_entity(data: dict[str, Any], source: str | None = None) -> Entity | N
     for prop, kind in (("birthDate", DateKind.BIRTH), ("incorporationDate", DateKind.INCORPORATION),
                        ("buildDate", DateKind.INCORPORATION)):
         for value in props.get(prop, []):
-            add_date(entity, EntityDate(kind=kind, value=value[:10]))
+            entity.add_date(EntityDate(kind=kind, value=value[:10]))
     entity.places_of_birth = unique(props.get("birthPlace", []))
     for prop, role in _COUNTRY_ROLE.items():
         for code in props.get(prop, []):
@@ -332,7 +331,7 @@ def ftm_to_entity(data: dict[str, Any], source: str | None = None) -> Entity | N
     genders = props.get("gender", [])
     entity.gender = genders[0] if genders and genders[0] in ("male", "female") else None
     for text in props.get("address", []):
-        add_address(entity, Address(full=text))
+        entity.add_address(Address(full=text))
     _read_identifiers(entity, props)
     entity.programs = unique(props.get("programId", []) + props.get("program", []))
     created = sorted(v[:10] for v in props.get("createdAt", []))

@@ -148,6 +148,14 @@ class Address:
     country: str | None = None  # ISO alpha-2, lower case
     remarks: str | None = None
 
+    @property
+    def text(self) -> str | None:
+        """The full text of the address, or its parts joined when it has none."""
+        if self.full:
+            return self.full
+        parts = [self.street, self.postal_code, self.city, self.region]
+        return ", ".join(p for p in parts if p) or None
+
 
 @dataclass(slots=True)
 class Identifier:
@@ -243,6 +251,20 @@ class Entity:
             if c.code == code and c.role == role:
                 return
         self.countries.append(CountryRef(code=code, role=role, text=text))
+
+    def add_date(self, date: EntityDate) -> None:
+        """Add a date unless the entity has it already."""
+        key = (date.kind, date.value, date.start, date.end)
+        if not any((d.kind, d.value, d.start, d.end) == key for d in self.dates):
+            self.dates.append(date)
+
+    def add_address(self, address: Address) -> None:
+        """Add an address unless the entity has one with the same text and country."""
+        key = ((address.text or "").casefold(), address.country)
+        if not key[0] and not address.country:
+            return
+        if not any(((a.text or "").casefold(), a.country) == key for a in self.addresses):
+            self.addresses.append(address)
 
     def add_identifier(
         self, kind: IdKind, value: str | None, country: str | None = None, note: str | None = None

@@ -41,8 +41,6 @@ from kordon.lists.parsing import clean_text, country_code
 from kordon.lists.tabular import (
     Row,
     Table,
-    add_address,
-    add_date,
     add_unique,
     ensure_primary,
     grouped,
@@ -121,7 +119,7 @@ class _Group:
                        middle_name=clean_text(get("middle_names")), last_name=clean_text(get("surname")))
         if (dob := get("DOB")) and self._new("dob", dob):
             if date := _date(dob, DateKind.BIRTH):
-                add_date(entity, date)
+                entity.add_date(date)
             else:
                 self.report.warn(f"unreadable DOB {dob!r}", path=self.path, line=line, field="DOB", kind="bad_date")
         if self._new("birth", get("birth_location"), get("birth_country")):
@@ -153,15 +151,15 @@ class _Group:
             for part in (text or "").split(";"):
                 if part.strip():
                     address = csl_address(part)
-                    add_address(self.entity, address)
+                    self.entity.add_address(address)
                     self.entity.add_country(address.country, CountryRole.COUNTRY)
             return
         country = clean_text(country)
         code = country_code(country) if country and country.upper() != "UNKNOWN" else None
         if text := clean_text(text):
-            add_address(self.entity, Address(full=text, country=code))
+            self.entity.add_address(Address(full=text, country=code))
         elif country and code:
-            add_address(self.entity, Address(full=country, country=code))
+            self.entity.add_address(Address(full=country, country=code))
         self.entity.add_country(code, CountryRole.COUNTRY)
 
     def _add_personal_id(self, text: str | None, line: int) -> None:

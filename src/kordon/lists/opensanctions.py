@@ -46,7 +46,6 @@ from typing import Any, Iterator
 
 from kordon.ftm import ftm_to_entity, ftm_to_relation, iter_ftm_lines, schema_kind
 from kordon.lists.base import ImportReport, ListSource
-from kordon.lists.tabular import add_address
 from kordon.model import Address, CountryRole, Entity, Identifier, IdKind, Relation, unique
 
 HELPER_SCHEMAS = {"Sanction", "Address", "Passport", "Identification"}
@@ -143,7 +142,7 @@ class OpenSanctionsSource(ListSource):
                 report.warn(f"addressEntity {address_id} is not in the file", path=path, line=line,
                             field="addressEntity", kind="missing_address")
                 continue
-            add_address(entity, address)
+            entity.add_address(address)
             entity.add_country(address.country, CountryRole.COUNTRY)
         if folded is None:
             return

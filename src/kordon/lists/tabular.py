@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol, TypeVar
 
 from kordon.lists.base import ImportReport, ListFormatError
-from kordon.model import Address, Entity, EntityDate, NameKind
+from kordon.model import Entity, NameKind
 
 DELIMITERS = (",", ";", "\t", "|")
 # How many records may come before the header (title lines, "Last Updated,...").
@@ -474,32 +474,6 @@ def split_numbered(text: str | None) -> list[str]:
         return []
     items = [" ".join(part.split()).strip(" ,;.-") for part in _NUMBERING.split(text)]
     return [item for item in items if item]
-
-
-def add_date(entity: Entity, date: EntityDate) -> None:
-    """Add a date unless the entity has it already."""
-    key = (date.kind, date.value, date.start, date.end)
-    if any((d.kind, d.value, d.start, d.end) == key for d in entity.dates):
-        return
-    entity.dates.append(date)
-
-
-def address_text(address: Address) -> str | None:
-    """The full text of an address, or its parts joined when it has none."""
-    if address.full:
-        return address.full
-    parts = [address.street, address.postal_code, address.city, address.region]
-    return ", ".join(p for p in parts if p) or None
-
-
-def add_address(entity: Entity, address: Address) -> None:
-    """Add an address unless the entity has one with the same text and country."""
-    key = ((address_text(address) or "").casefold(), address.country)
-    if not key[0] and not address.country:
-        return
-    if any(((address_text(a) or "").casefold(), a.country) == key for a in entity.addresses):
-        return
-    entity.addresses.append(address)
 
 
 def add_unique(values: list[str], value: str | None) -> None:

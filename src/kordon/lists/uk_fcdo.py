@@ -47,8 +47,6 @@ from kordon.lists.parsing import clean_text, country_code, parse_single_date
 from kordon.lists.tabular import (
     Row,
     Table,
-    add_address,
-    add_date,
     add_unique,
     ensure_primary,
     grouped,
@@ -123,7 +121,7 @@ class _Designation:
         if not clean_text(text):
             return
         if date := parse_uk_date(text):
-            add_date(self.entity, date)
+            self.entity.add_date(date)
         else:
             self.warn(f"unreadable date of birth {text!r}", "DOB", "bad_date", line)
 
@@ -148,7 +146,7 @@ class _Designation:
     def address(self, lines: list[str | None], postal_code: str | None, country: str | None) -> None:
         address = address_from_parts(lines, postal_code, country)
         if address is not None:
-            add_address(self.entity, address)
+            self.entity.add_address(address)
             self.entity.add_country(address.country, CountryRole.COUNTRY)
 
     def extra_value(self, key: str, value: str | None) -> None:
@@ -164,7 +162,7 @@ class _Designation:
 
     def year_built(self, text: str | None) -> None:
         if value := parse_single_date(clean_text(text) or ""):
-            add_date(self.entity, EntityDate(kind=DateKind.INCORPORATION, value=value))
+            self.entity.add_date(EntityDate(kind=DateKind.INCORPORATION, value=value))
 
     # --- designation ------------------------------------------------------------
     def designation(self, *, regime: str | None, date_designated: str | None, last_updated: str | None,

@@ -40,8 +40,6 @@ from kordon.lists.parsing import clean_text, country_code, parse_date
 from kordon.lists.tabular import (
     Row,
     Table,
-    add_address,
-    add_date,
     add_unique,
     ensure_primary,
     grouped,
@@ -221,7 +219,7 @@ class _OfsiGroup:
         self._add_names(line, row)
         if entity.type == EntityType.PERSON:
             if date := parse_uk_date(row.get("DOB")):
-                add_date(entity, date)
+                entity.add_date(date)
             elif row.get("DOB"):
                 self.report.warn(f"unreadable DOB {row['DOB']!r}", path=self.path, line=line, field="DOB",
                                  kind="bad_date")
@@ -237,7 +235,7 @@ class _OfsiGroup:
         address = address_from_parts([row.get(f"Address {i}") for i in range(1, 7)],
                                      row.get("Post/Zip Code"), row.get("Country"))
         if address is not None:
-            add_address(entity, address)
+            entity.add_address(address)
             entity.add_country(address.country, CountryRole.COUNTRY)
         other = row.get("Other Information")
         add_remark(entity, other)

@@ -37,7 +37,7 @@ from rigour.names import extract_org_types
 
 from kordon.lists.base import ImportReport, ListSource
 from kordon.lists.parsing import clean_text, country_code, parse_date
-from kordon.lists.tabular import Table, add_address, add_date, add_unique
+from kordon.lists.tabular import Table, add_unique
 from kordon.model import Address, CountryRole, DateKind, Entity, EntityType, IdKind, NameKind, Relation
 
 ENTITY_TYPES = {
@@ -201,7 +201,7 @@ def apply_ids(entity: Entity, text: str | None) -> None:
             entity.gender = value.lower()
         elif id_type == "organization established date":
             if date := parse_date(value, DateKind.INCORPORATION):
-                add_date(entity, date)
+                entity.add_date(date)
         elif id_type == "nationality of registration" and (code := country_code(value)):
             entity.add_country(code, CountryRole.JURISDICTION, value)
         elif id_type in _FACTS:
@@ -292,7 +292,7 @@ class UsCslSource(ListSource):
         for alias in split_values(row.get("alt_names")):
             entity.add_name(alias, NameKind.ALIAS)
         for date in births:
-            add_date(entity, date)
+            entity.add_date(date)
         for value in split_values(row.get("dates_of_birth")):
             if parse_date(value) is None:
                 report.warn(f"unreadable date of birth {value!r}", path=path, line=line, field="dates_of_birth",
@@ -304,7 +304,7 @@ class UsCslSource(ListSource):
                 entity.add_country(country_code(value), role, value)
         for text in split_values(row.get("addresses")):
             address = csl_address(text)
-            add_address(entity, address)
+            entity.add_address(address)
             entity.add_country(address.country, CountryRole.COUNTRY)
         apply_ids(entity, row.get("ids"))
         entity.programs = split_values(row.get("programs"))

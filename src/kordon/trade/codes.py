@@ -40,7 +40,7 @@ def normalise_product_code(raw: str) -> Product:
         raise ValueError("empty product code")
     if text in TOTAL_CODES:
         return Product("TOTAL", "TOTAL")
-    if match := _CONFIDENTIAL.match(text):
+    if _CONFIDENTIAL.match(text):
         return Product(text, "CONFIDENTIAL")
     if not text.isdigit() or not text.isascii():
         raise ValueError(f"product code {raw!r} is not numeric")

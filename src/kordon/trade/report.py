@@ -30,7 +30,7 @@ from kordon.trade.analyses import (
     substitution_ratios,
     unit_values,
 )
-from kordon.trade.analyses.common import in_list, lit
+from kordon.trade.analyses.common import in_list
 from kordon.trade.analyses.indices import corridor_selection
 from kordon.trade.errors import TradeError
 from kordon.trade.refdata import reference_sources, sanction_packages

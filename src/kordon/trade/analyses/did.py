@@ -21,7 +21,7 @@ import math
 
 import duckdb
 
-from kordon.trade.analyses.common import Scope, Table, Window, check_single_currency, in_list, lit
+from kordon.trade.analyses.common import Scope, Table, Window, check_single_currency, in_list
 from kordon.trade.codes import aggregate_labels
 from kordon.trade.errors import TradeError
 

@@ -15,7 +15,6 @@ from kordon.model import Entity
 from kordon.screening.index import (
     Index,
     Segment,
-    deletions,
     entity_json,
     records_from_json,
 )
@@ -78,12 +77,6 @@ def test_records_from_stored_json_index_like_entities(listed_entities):
     b = Segment.from_records(records_from_json(e.to_json() for e in listed_entities))
     for key in ("tok_key", "tok_tag", "name_entity", "date_lo", "country_codes", "id_entity"):
         assert np.array_equal(a.arrays[key], b.arrays[key]), key
-
-
-@given(st.text(alphabet="abcdefghij", min_size=3, max_size=10))
-def test_deletions_are_one_letter_shorter(word):
-    for variant in deletions(word):
-        assert len(variant) == len(word) - 1
 
 
 def test_typo_neighbours_are_found_at_key_and_token_level(listed_entities):

@@ -155,6 +155,16 @@ def test_batch_in_worker_processes_gives_the_same_results(engine):
     assert single == multi
 
 
+def test_hits_from_worker_processes_explain_themselves_like_single_process_hits(engine):
+    queries = [Query("Aleksandr Volkov", dob="1968", ref=1), Query("Steppe Electronics", ref=2)] * 300
+    single = [r.hits for r in engine.screen_many(queries)]
+    multi = [r.hits for r in engine.screen_many(queries, workers=2)]
+    assert any(single)
+    for one, other in zip(single, multi):
+        assert [h.to_dict() for h in one] == [h.to_dict() for h in other]
+        assert [h.explanation.text() for h in one] == [h.explanation.text() for h in other]
+
+
 def test_threads_can_share_a_screener(engine):
     expected = top(engine, "Aleksandr Volkov")
     errors: list[BaseException] = []

@@ -8,12 +8,14 @@ Layout (all numpy arrays, persisted with ``numpy.savez``, no pickle):
 - ``post_ptr``/``post_names``: for each key, the sorted ids of the names that
   contain it (the inverted index);
 - ``idf``: rarity weight of each key, ``ln(1 + entities / entities with the key)``;
-- ``del_hash``/``del_form``: a *symmetric-delete* typo index: for each key (and
-  each token spelt differently from its key), the CRC32 of every spelling with
-  one letter deleted. Two strings within one edit (insertion, deletion,
-  substitution or swap of neighbours) share a deletion variant or one is a
-  deletion of the other, so a misspelt query part finds its listed neighbours
-  with a handful of binary searches instead of a scan;
+- ``form_blob``/``form_off``/``form_key``: the *forms* of the typo index: every
+  key, and every token spelt differently from its key, with the key it stands for;
+- ``del_hash``/``del_form``: a *symmetric-delete* typo index over the forms: the
+  hash of each form and of every spelling of it with one letter deleted
+  (:func:`kordon.screening.kernels.deletion_table`). Two strings within one edit
+  (insertion, deletion, substitution or swap of neighbours) share an entry, so a
+  misspelt query part finds its listed neighbours with a handful of binary
+  searches instead of a scan;
 - per entity: type, dates, countries and its JSON (for hits), and an
   identifier index (normalised number → entities) for exact ID matches.
 
@@ -26,12 +28,10 @@ concatenation and one sort), which is what :class:`Index` is.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import re
 import threading
-import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,8 +40,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import cdist
 
 from kordon.model import (
     Entity,
@@ -51,9 +49,10 @@ from kordon.model import (
     NameKind,
     normalize_identifier,
 )
+from kordon.screening import kernels
 from kordon.screening.normalise import EmptyName, normalise_name
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 TYPE_CODES = {t.value: i for i, t in enumerate(EntityType)}
 TYPE_NAMES = [t.value for t in EntityType]
@@ -96,13 +95,8 @@ def ocr_fold(text: str) -> str:
     return text.translate(_OCR_CHARS)
 
 
-def key_hash(text: str) -> int:
-    return zlib.crc32(text.encode())
-
-
-def deletions(key: str) -> set[str]:
-    """Every spelling of ``key`` with one letter left out (the symmetric-delete neighbourhood)."""
-    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+# Parts shorter than this are not looked up for typos: one typo in two letters makes another name.
+MIN_TYPO_LENGTH = 3
 
 
 # --- string tables ---------------------------------------------------------
@@ -417,7 +411,8 @@ class Index:
         self.raw_key = a["raw_key"].tolist()
         # typo-index forms: keys first, then raw tokens that differ from their key
         self.forms = self.vocab_list + [self.raw_list[r] for r in a["raw_forms"].tolist()]
-        self.form_key = list(range(len(self.vocab_list))) + [self.raw_key[r] for r in a["raw_forms"].tolist()]
+        self.form_key = a["form_key"].tolist()
+        self.form_blob, self.form_off, self.form_key_array = a["form_blob"], a["form_off"], a["form_key"]
         self.idf_list = self.idf.tolist()
         self.unknown_idf = float(meta["unknown_idf"])
         self.ids: dict[str, list[int]] = {}
@@ -426,10 +421,8 @@ class Index:
         self._entity_rows: dict[str, int] | None = None
         self._reference: Index | None = None
         self._local = threading.local()
-        self._postings_cache: dict[tuple, tuple] = {}
         self._sorted_forms: list[tuple[str, int]] | None = None
         self._raw_first: np.ndarray | None = None
-        self._cached_postings = 0
         self._fuzzy_cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
 
     # --- building -----------------------------------------------------
@@ -602,43 +595,31 @@ class Index:
         exact = self.vocab.get(key, -1)
         if exact >= 0:
             found[exact] = 1.0
-        probes = [p for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= 3]
-        candidates: set[int] = set()
-        hashed: list[str] = []
-        for probe in probes:
-            variants = deletions(probe)
-            for v in variants:  # the query has one letter more than a listed form
-                kid = self.vocab.get(v)
-                if kid is not None:
-                    candidates.add(kid)
-                rid = self.raw_vocab.get(v)
-                if rid is not None:
-                    candidates.add(-1 - rid)  # negative: a raw token id
-            hashed.extend(variants)
-            hashed.append(probe)
-        if hashed:
-            hashes = np.fromiter((key_hash(v) for v in hashed), dtype=np.uint32, count=len(hashed))
-            lo = np.searchsorted(self.del_hash, hashes, "left").tolist()
-            hi = np.searchsorted(self.del_hash, hashes, "right").tolist()
-            for a, b in zip(lo, hi):
-                if b > a:
-                    candidates.update(self.del_form[a:b].tolist())
-        texts, kids = [], []
-        for f in candidates:
-            kid = self.raw_key[-1 - f] if f < 0 else self.form_key[f]
-            if kid != exact:
-                texts.append(self.raw_list[-1 - f] if f < 0 else self.forms[f])
-                kids.append(kid)
-        if texts:
-            sims = cdist(probes, texts, scorer=OSA.normalized_similarity, dtype=np.float32).max(axis=0).tolist()
-            for kid, sim in zip(kids, sims):
-                if sim >= min_similarity and sim > found.get(kid, 0.0):
-                    found[kid] = sim
-        out = tuple(sorted(found.items(), key=lambda t: -t[1]))
+        probes = [p.encode() for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= MIN_TYPO_LENGTH]
+        if probes:
+            offsets = [0]
+            for p in probes:
+                offsets.append(offsets[-1] + len(p))
+            kids, sims = kernels.near_forms(
+                np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
+                self.form_blob, self.form_off, self.form_key_array, exact, float(min_similarity),
+                *self._typo_scratch())
+            found.update(zip(kids.tolist(), sims.tolist()))
+        out = tuple(found.items())
         if len(self._fuzzy_cache) > 200_000:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[cache_key] = out
         return out
+
+    def _typo_scratch(self) -> tuple:
+        """Per-thread work arrays of :func:`kernels.near_forms` and a fresh stamp."""
+        scratch = getattr(self._local, "typo", None)
+        if scratch is None or scratch[-1] >= 2**32 - 2:
+            n_keys, n_forms = len(self.vocab_list), len(self.form_off) - 1
+            scratch = self._local.typo = [np.zeros(n_keys, np.float32), np.zeros(n_keys, np.uint32),
+                                          np.zeros(n_forms, np.uint32), 0]
+        scratch[-1] += 1
+        return tuple(scratch)
 
     def prefix_terms(self, text: str, limit: int = 64) -> tuple[tuple[int, float], ...]:
         """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
@@ -658,106 +639,50 @@ class Index:
         return tuple(sorted(found.items(), key=lambda t: -t[1])[:limit])
 
     # --- candidate stage ----------------------------------------------
-    def candidate_names(self, token_terms: list[tuple[tuple, tuple[tuple[int, float], ...], float, float]],
+    def candidate_names(self, token_terms: list[tuple[tuple[tuple[int, float], ...], float, float]],
                         query_mass: float, missing_listed: float, limit: int, floor: float = 0.0,
                         headroom: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Names sharing (typo-near) keys with the query, ranked by an estimate of ``name_match``.
 
-        ``token_terms`` has one entry per query part: a cache key, its listed
-        neighbour keys with similarity, its tag weight and its own weight. The
-        estimate mirrors ``name_match``: matched weight / (query mass + matched
-        listed weight + missing_listed × the rest of the name's weight), ignoring
-        joins, initials and one-to-one pairing; it cannot exceed matched weight /
-        query mass. Parts are read rarest first; once the parts left could not
-        lift a name they alone reach to ``floor`` (``headroom``: what the caller
-        may add later), their postings only update names already found, which
-        keeps common first names from flooding the stage. Returns up to
-        ``limit`` name ids and estimates.
+        ``token_terms`` has one entry per query part: its listed neighbour keys
+        with similarity, its tag weight and its own weight. The estimate mirrors
+        ``name_match``: matched weight / (query mass + matched listed weight +
+        missing_listed × the rest of the name's weight), ignoring joins,
+        initials and one-to-one pairing; it cannot exceed matched weight / query
+        mass. Parts are read rarest first; once the parts left could not lift a
+        name they alone reach to ``floor`` (``headroom``: what the caller may
+        add later), their postings only update names already found, which keeps
+        common first names from flooding the stage. Returns up to ``limit``
+        name ids whose estimate plus ``headroom`` reaches ``floor``, with their
+        estimates, best first. The loop is compiled:
+        :func:`kordon.screening.kernels.candidate_names`.
         """
-        postings = sorted((self._token_postings(entry) for entry in token_terms), key=lambda p: len(p[0]))
-        best = [float(w[0]) if w.ndim == 1 else float(w[:, 0].max()) for ids, w in postings]
-        reach = list(itertools.accumulate(reversed(best)))[::-1]  # most a name found from part k on can match
-        acc, seen, mark, stamp = self._scratch()
-        touched = []
-        for k, (ids, weights) in enumerate(postings):
-            if not len(ids):
-                continue
-            if touched and reach[k] / query_mass + headroom < floor:
-                keep = mark[ids] == stamp  # too common to bring new names: only add to those found
-                ids = ids[keep]
-                weights = weights[keep] if weights.ndim == 2 else weights
-            else:
-                mark[ids] = stamp
-                touched.append(ids)
-            acc[ids] += weights  # columns: matched weight, matched listed weight
-        if not touched:
+        term_ptr = [0]
+        kids: list[int] = []
+        sims: list[float] = []
+        for terms, _, _ in token_terms:
+            for kid, sim in terms:
+                kids.append(kid)
+                sims.append(sim)
+            term_ptr.append(len(kids))
+        if not kids or query_mass <= 0:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        if len(touched) == 1:
-            names = touched[0]
-        else:
-            all_ids = np.concatenate(touched)
-            position = np.arange(len(all_ids), dtype=np.int32)
-            seen[all_ids] = position  # the last occurrence of each name wins: a de-duplication without sorting
-            names = all_ids[seen[all_ids] == position]
-        sums = acc[names]
-        acc[names] = 0.0
-        matched, listed = sums[:, 0], sums[:, 1]
-        extra = np.maximum(self.name_mass[names] - listed, 0.0)
-        estimate = np.minimum(matched / (query_mass + listed + missing_listed * extra), 1.0)
-        return _top(names, estimate, limit)
+        work, stamp = self._scratch(len(token_terms) + 1)
+        return kernels.candidate_names(
+            self.post_ptr, self.post_names, self.idf, self.name_mass,
+            np.array(term_ptr, np.int64), np.array(kids, np.int32), np.array(sims, np.float32),
+            np.array([t[2] for t in token_terms], np.float64), np.array([t[1] for t in token_terms], np.float64),
+            float(query_mass), float(missing_listed), int(limit), float(floor), float(headroom),
+            float(floor - headroom), work, stamp)
 
-    def _token_postings(self, entry: tuple[tuple, tuple[tuple[int, float], ...], float, float]
-                        ) -> tuple[np.ndarray, np.ndarray]:
-        """The names one query part reaches, each with its matched weight and listed weight (cached).
-
-        For a pair of similarity ``sim`` the matched weight is ``sim × (query
-        weight + listed weight)``, as in :func:`kordon.screening.features.align_names`;
-        a name reached through several keys keeps its best one.
-        """
-        cache_key, terms, tag_weight, own_weight = entry
-        cached = self._postings_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        starts, post_names, idf = self.post_start, self.post_names, self.idf_list
-        live = [(starts[kid], starts[kid + 1] - starts[kid], sim, idf[kid] * tag_weight) for kid, sim in terms]
-        live = [t for t in live if t[1]]
-        if not live:
-            result: tuple = (post_names[:0], np.zeros(2, np.float32))
-        elif len(live) == 1:
-            lo, n, sim, listed = live[0]
-            result = (post_names[lo : lo + n], np.array([sim * (own_weight + listed), listed], np.float32))
-        else:
-            counts = [n for _, n, _, _ in live]
-            ids = np.concatenate([post_names[lo : lo + n] for lo, n, _, _ in live])
-            per_term = np.array([(sim * (own_weight + w), w) for _, _, sim, w in live], np.float32)
-            weights = np.repeat(per_term, counts, axis=0)
-            order = np.lexsort((-weights[:, 0], ids))
-            ids, weights = ids[order], weights[order]
-            first = np.concatenate(([True], ids[1:] != ids[:-1]))
-            result = (ids[first], weights[first])
-            self._cached_postings += len(result[0])
-        if self._cached_postings > 20_000_000 or len(self._postings_cache) > 200_000:
-            self._postings_cache.clear()
-            self._cached_postings = 0
-        self._postings_cache[cache_key] = result
-        return result
-
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        """Per-thread work arrays over all names, and a fresh stamp for ``mark`` (one per call)."""
+    def _scratch(self, stamps: int) -> tuple[np.ndarray, int]:
+        """The per-thread work array of the candidate stage, and the first of ``stamps`` fresh stamps."""
         scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            n = self.name_count
-            scratch = self._local.scratch = [np.zeros((n, 2), np.float32), np.zeros(n, np.int32),
-                                             np.zeros(n, np.uint32), 0]
-        scratch[3] += 1
-        return scratch[0], scratch[1], scratch[2], scratch[3]
-
-
-def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    if len(ids) > limit:
-        keep = np.argpartition(-scores, limit - 1)[:limit]
-        return ids[keep], scores[keep]
-    return ids, scores
+        if scratch is None or scratch[1] + stamps >= 2**52:
+            scratch = self._local.scratch = [np.zeros((self.name_count, 6), np.float64), 0]
+        stamp = scratch[1] + 1
+        scratch[1] += stamps
+        return scratch[0], stamp
 
 
 def _remap(vocab: dict[str, int], local: list[str]) -> np.ndarray:
@@ -789,24 +714,19 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
     raw_key[arrays["tok_raw"]] = tok_key
     raw_forms = [r for r, text in enumerate(raw_list) if text != vocab_list[raw_key[r]]]
     forms = vocab_list + [raw_list[r] for r in raw_forms]
-    # symmetric-delete typo index over the forms
-    del_hash: list[int] = []
-    del_form: list[int] = []
-    for fid, text in enumerate(forms):
-        if len(text) >= 3:
-            for variant in deletions(text):
-                del_hash.append(key_hash(variant))
-                del_form.append(fid)
-    hashes = np.array(del_hash, dtype=np.uint32)
-    order = np.argsort(hashes, kind="stable")
+    form_blob, form_off = pack_strings(forms)
+    del_hash, del_form = kernels.deletion_table(form_blob, form_off, MIN_TYPO_LENGTH)
     return {
         "post_ptr": post_ptr,
         "post_names": post_names,
         "df": df.astype(np.int32),
         "idf": idf,
         "name_mass": name_mass.astype(np.float32),
-        "del_hash": hashes[order],
-        "del_form": np.array(del_form, dtype=np.int32)[order],
+        "del_hash": del_hash,
+        "del_form": del_form,
+        "form_blob": form_blob,
+        "form_off": form_off,
+        "form_key": np.concatenate([np.arange(len(vocab_list), dtype=np.int32), raw_key[raw_forms]]).astype(np.int32),
         "raw_key": raw_key,
         "raw_forms": np.array(raw_forms, dtype=np.int32),
     }
@@ -814,7 +734,7 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
 
 # Modules of this package that do not change what is indexed; every other module
 # and data file (the normaliser's) goes into the signature.
-_NOT_INDEXING = {"__init__.py", "cli.py", "demo.py", "explain.py", "features.py", "files.py",
+_NOT_INDEXING = {"__init__.py", "cli.py", "demo.py", "explain.py", "features.py", "files.py", "kernels.py",
                  "query.py", "score.py", "screener.py", "weights.yml"}
 
 

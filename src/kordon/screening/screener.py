@@ -182,8 +182,7 @@ class Screener:
         p = s.params
         index = self.index
         distinct = {t.key: t for t in pq.tokens}.values()  # a repeated part is one part here
-        token_terms = [((t.token, t.key, t.tag, t.weight), t.near, _TAG_WEIGHTS[t.tag], t.weight)
-                       for t in distinct if t.near]
+        token_terms = [(t.near, _TAG_WEIGHTS[t.tag], t.weight) for t in distinct if t.near]
         mass = sum(t.weight for t in distinct)
         initials = {t.token for t in pq.tokens if t.tag == INITIAL}
         limit = int(p["candidate_names"]) * (4 if initials else 1)  # initials find nothing by themselves
@@ -193,11 +192,12 @@ class Screener:
         if len(names):
             if initials:
                 estimate = self._initials_bonus(pq, initials, names, estimate)
-            order = np.argsort(-estimate, kind="stable")
-            name_entity = index.name_entity[names[order]].tolist()
+                order = np.argsort(-estimate, kind="stable")
+                names, estimate = names[order], estimate[order]
+            name_entity = index.name_entity[names].tolist()
             by_entity: dict[int, Candidate] = {}
             max_entities = int(p["candidate_entities"])
-            for n, e, est in zip(names[order].tolist(), name_entity, estimate[order].tolist()):
+            for n, e, est in zip(names.tolist(), name_entity, estimate.tolist()):
                 if est < floor:
                     break
                 cand = by_entity.get(e)
@@ -230,7 +230,8 @@ class Screener:
         keys, tags, tokens = self.index.name_keys(n)
         return Comparison(pq, self.index, e, n, s.params, keys, tags, tokens)
 
-    def screen_prepared(self, pq: PreparedQuery, s: Settings, limit: int = 10) -> list[Hit]:
+    def _scored(self, pq: PreparedQuery, s: Settings) -> list[tuple[float, Comparison, str]]:
+        """Every candidate entity scoring at or above the threshold: (score, best comparison, via), best first."""
         threshold = s.threshold
         floor = max(0.0, threshold - s.params["prune_margin"])
         best: list[tuple[float, Comparison, str]] = []
@@ -244,17 +245,23 @@ class Screener:
             if top and top[0] >= threshold:
                 best.append((top[0], top[1], cand.via))
         best.sort(key=lambda t: (-t[0], t[1].entity))
-        return [self._hit(pq, comp, value, s, via) for value, comp, via in best[: max(limit, 0)]]
+        return best
 
-    def _hit(self, pq: PreparedQuery, comp: Comparison, value: float, s: Settings, via: str) -> Hit:
-        """A hit whose entity and explanation are built when first read."""
+    def screen_prepared(self, pq: PreparedQuery, s: Settings, limit: int = 10) -> list[Hit]:
+        return [self._hit(lambda comp=comp: comp, pq.parsed.name, comp.entity, comp.name, value, s, via)
+                for value, comp, via in self._scored(pq, s)[: max(limit, 0)]]
+
+    def _hit(self, comparison: Callable[[], Comparison], query_name: str, entity: int, name: int, value: float,
+             s: Settings, via: str) -> Hit:
+        """A hit whose entity and explanation are built when first read (``comparison`` gives its details)."""
         index = self.index
-        matched_name = index.name_text[comp.name]
-        kind = KINDS[int(index.name_kind[comp.name])]
+        matched_name = index.name_text[name]
+        kind = KINDS[int(index.name_kind[name])]
 
         def make() -> tuple[Entity, Explanation]:
+            comp = comparison()
             explanation = Explanation(
-                query_name=pq.parsed.name,
+                query_name=query_name,
                 matched_name=matched_name,
                 matched_kind=kind.value,
                 tokens=token_matches(comp),
@@ -263,10 +270,9 @@ class Screener:
                 threshold=s.threshold,
                 candidate_via=via,
             )
-            return index.entity(comp.entity), explanation
+            return index.entity(entity), explanation
 
-        return Hit(None, value, matched_name, kind, pq.parsed.name, entity_id=index.entity_ids[comp.entity],
-                   make=make)
+        return Hit(None, value, matched_name, kind, query_name, entity_id=index.entity_ids[entity], make=make)
 
     def screen(self, query: Query | str, threshold: float | None = None, limit: int = 10,
                weights: dict[str, float] | None = None) -> list[Hit]:
@@ -300,6 +306,15 @@ class Screener:
         except QueryError as exc:
             return ScreenResult(query, [], str(exc))
 
+    def _rebuilt_hit(self, query: Query, query_name: str, row: tuple[int, int, float, str], s: Settings) -> Hit:
+        """A hit sent back by a worker as numbers; its comparison is redone here if its explanation is read."""
+        entity, name, value, via = row
+
+        def comparison() -> Comparison:
+            return self._compare(self.prepare(query), entity, name, s)
+
+        return self._hit(comparison, query_name, entity, name, value, s, via)
+
     # --- pairs and evaluation ---------------------------------------------
     def match_pair(self, name1: str, name2: str, type: str = "any",
                    threshold: float | None = None, weights: dict[str, float] | None = None) -> Hit | None:
@@ -322,7 +337,7 @@ class Screener:
         pq = pair.prepare(Query(name1, type=type))
         comp = pair._compare(pq, 0, 0, s)
         value = score(comp, s)
-        hit = pair._hit(pq, comp, value, s, "name")
+        hit = pair._hit(lambda: comp, pq.parsed.name, 0, 0, value, s, "name")
         hit.explanation.threshold = s_threshold
         return hit
 
@@ -344,10 +359,23 @@ class Screener:
 
 _WORKER: tuple[Screener, Settings, int] | None = None
 
+# What a worker sends back for one query: the validated name and, per hit, (entity row, name row,
+# score, via); or the error. Plain numbers cross the process boundary much faster than hits with
+# their entities; the parent builds entities and explanations only when they are read.
+_Compact = tuple[str | None, list[tuple[int, int, float, str]], str | None]
 
-def _work(chunk: list[Query]) -> list[ScreenResult]:
+
+def _work(chunk: list[Query]) -> list[_Compact]:
     screener, s, limit = _WORKER  # type: ignore[misc]
-    return [screener._screen_one(q, s, limit) for q in chunk]
+    out: list[_Compact] = []
+    for query in chunk:
+        try:
+            pq = screener.prepare(query)
+            rows = [(comp.entity, comp.name, value, via) for value, comp, via in screener._scored(pq, s)[:limit]]
+            out.append((pq.parsed.name, rows, None))
+        except QueryError as exc:
+            out.append((None, [], str(exc)))
+    return out
 
 
 def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: int,
@@ -360,8 +388,22 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
     gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
     try:
         with ctx.Pool(workers) as pool:
-            for results in pool.imap(_work, _chunks(queries, 256)):
-                yield from results
+            chunks = _chunks(queries, 256)
+            pending = iter(chunks)
+            sent: list[list[Query]] = []
+
+            def feed() -> Iterator[list[Query]]:
+                for chunk in pending:
+                    sent.append(chunk)
+                    yield chunk
+
+            for i, results in enumerate(pool.imap(_work, feed())):
+                chunk, sent[i] = sent[i], []
+                for query, (name, rows, error) in zip(chunk, results):
+                    if error is not None:
+                        yield ScreenResult(query, [], error)
+                    else:
+                        yield ScreenResult(query, [screener._rebuilt_hit(query, name, row, s) for row in rows])
     finally:
         gc.unfreeze()
         _WORKER = None

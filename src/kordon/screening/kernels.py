@@ -1,0 +1,262 @@
+"""Compiled inner loops of the candidate stage (numba), over the index's plain arrays.
+
+The candidate stage reads the postings of every key a query part may stand
+for and adds up, per listed name, the rarity weight the query shares with
+it. In numpy that is a dozen array operations per part, each with its own
+call overhead and temporary arrays; here it is one loop over the postings.
+The functions take and return plain numpy arrays only, are compiled on first
+use and cached on disk by numba (``cache=True``), so only the very first
+screening on a machine pays the compilation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, term_sim, own_weight, tag_weight,
+                    query_mass, missing_listed, limit, floor, headroom, keep, work, stamp):  # pragma: no cover
+    """Names sharing (typo-near) keys with the query and the estimate of their name match, best first.
+
+    Query part ``t`` stands for the keys ``term_kid[term_ptr[t]:term_ptr[t + 1]]``
+    with similarities ``term_sim``; its own weight is ``own_weight[t]`` and its
+    tag weight ``tag_weight[t]``. For a name reached through key ``k`` with
+    similarity ``s`` the part matches ``s × (own + idf[k] × tag)`` of weight and
+    ``idf[k] × tag`` of the name's own; a name reached through several keys of
+    one part keeps the best. Parts are read from the one reaching the fewest
+    names; once the parts left could not lift a name that only they reach to
+    ``floor`` (``headroom``: what the caller may add later), they only add to
+    names already found. The estimate is ``matched / (query_mass + listed +
+    missing_listed × the rest of the name's weight)``, at most 1.
+
+    ``work`` is a float64 array of shape (names, 6), one row per listed name so
+    that a name's scratch values share a cache line; ``stamp`` must be new for
+    every call and every part (the call uses ``stamp`` to ``stamp + parts``).
+    Returns the names (int32) with an estimate of at least ``keep`` and the
+    estimates (float32), at most ``limit`` of them, best first.
+    """
+    SEEN, BEST_M, BEST_L, MARK, ACC_M, ACC_L = 0, 1, 2, 3, 4, 5
+    parts = len(term_ptr) - 1
+    total = 0
+    for t in range(parts):
+        for j in range(term_ptr[t], term_ptr[t + 1]):
+            k = term_kid[j]
+            total += post_ptr[k + 1] - post_ptr[k]
+    # pass 1: each part's names, de-duplicated, with the best weights of the keys reaching them
+    ids = np.empty(total, np.int32)
+    wm = np.empty(total, np.float64)
+    wl = np.empty(total, np.float64)
+    part_lo = np.zeros(parts + 1, np.int64)
+    best = np.zeros(parts, np.float64)
+    n = 0
+    for t in range(parts):
+        part_stamp = stamp + 1 + t
+        lo = n
+        for j in range(term_ptr[t], term_ptr[t + 1]):
+            k = term_kid[j]
+            listed = idf[k] * tag_weight[t]
+            matched = term_sim[j] * (own_weight[t] + listed)
+            if matched > best[t] and post_ptr[k + 1] > post_ptr[k]:
+                best[t] = matched
+            for p in range(post_ptr[k], post_ptr[k + 1]):
+                name = post_names[p]
+                if work[name, SEEN] != part_stamp:
+                    work[name, SEEN] = part_stamp
+                    work[name, BEST_M] = matched
+                    work[name, BEST_L] = listed
+                    ids[n] = name
+                    n += 1
+                elif matched > work[name, BEST_M]:
+                    work[name, BEST_M] = matched
+                    work[name, BEST_L] = listed
+        for i in range(lo, n):
+            wm[i] = work[ids[i], BEST_M]
+            wl[i] = work[ids[i], BEST_L]
+        part_lo[t + 1] = n
+    # pass 2: parts in order of how many names they reach; a part too weak to reach the floor alone
+    # only adds to names found before it
+    sizes = part_lo[1:] - part_lo[:-1]
+    order = np.argsort(sizes, kind="mergesort")
+    reach = np.zeros(parts + 1, np.float64)
+    for r in range(parts - 1, -1, -1):
+        reach[r] = reach[r + 1] + best[order[r]]
+    found = np.empty(n, np.int32)
+    count = 0
+    for r in range(parts):
+        t = order[r]
+        lo, hi = part_lo[t], part_lo[t + 1]
+        if hi == lo:
+            continue
+        only_found = count > 0 and reach[r] / query_mass + headroom < floor
+        for i in range(lo, hi):
+            name = ids[i]
+            if work[name, MARK] != stamp:
+                if only_found:
+                    continue
+                work[name, MARK] = stamp
+                work[name, ACC_M] = 0.0
+                work[name, ACC_L] = 0.0
+                found[count] = name
+                count += 1
+            work[name, ACC_M] += wm[i]
+            work[name, ACC_L] += wl[i]
+    kept = np.empty(count, np.int32)
+    estimate = np.empty(count, np.float32)
+    m = 0
+    for i in range(count):
+        name = found[i]
+        listed = work[name, ACC_L]
+        extra = max(name_mass[name] - listed, 0.0)
+        value = min(work[name, ACC_M] / (query_mass + listed + missing_listed * extra), 1.0)
+        if value >= keep:
+            kept[m] = name
+            estimate[m] = value
+            m += 1
+    kept, estimate = kept[:m], estimate[:m]
+    if m > limit:
+        cut = np.partition(estimate, m - limit)[m - limit]  # the limit-th best estimate
+        top = np.empty(limit, np.int64)
+        c = 0
+        for i in range(m):  # strictly better first, then ties at the cut until the limit
+            if estimate[i] > cut:
+                top[c] = i
+                c += 1
+        for i in range(m):
+            if c >= limit:
+                break
+            if estimate[i] == cut:
+                top[c] = i
+                c += 1
+        kept, estimate = kept[top], estimate[top]
+    order2 = np.argsort(-estimate, kind="mergesort")
+    return kept[order2], estimate[order2]
+
+
+# --- the typo index (symmetric delete) ------------------------------------------------
+
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+
+
+@njit(cache=True, nogil=True)
+def _hash(blob, lo, hi, skip):  # pragma: no cover - compiled
+    """64-bit FNV-1a of ``blob[lo:hi]`` without the byte at ``skip`` (-1: none)."""
+    h = _FNV_OFFSET
+    for i in range(lo, hi):
+        if i != skip:
+            h = (h ^ np.uint64(blob[i])) * _FNV_PRIME
+    return h
+
+
+@njit(cache=True, nogil=True)
+def deletion_table(blob, offsets, min_length):  # pragma: no cover - compiled
+    """The symmetric-delete table of a list of strings (UTF-8 ``blob`` cut at ``offsets``).
+
+    For every string of at least ``min_length`` bytes: the hash of the string
+    itself and of every spelling with one byte left out, each with the
+    string's number. Sorted by hash, so that a lookup is a binary search. Two
+    strings within one edit (insertion, deletion, substitution or swap of
+    neighbours) share an entry; hash collisions only add candidates that the
+    similarity check then drops.
+    """
+    count = 0
+    for f in range(len(offsets) - 1):
+        n = offsets[f + 1] - offsets[f]
+        if n >= min_length:
+            count += n + 1
+    hashes = np.empty(count, np.uint64)
+    forms = np.empty(count, np.int32)
+    m = 0
+    for f in range(len(offsets) - 1):
+        lo, hi = offsets[f], offsets[f + 1]
+        if hi - lo >= min_length:
+            hashes[m] = _hash(blob, lo, hi, -1)
+            forms[m] = f
+            m += 1
+            for skip in range(lo, hi):
+                hashes[m] = _hash(blob, lo, hi, skip)
+                forms[m] = f
+                m += 1
+    order = np.argsort(hashes, kind="mergesort")
+    return hashes[order], forms[order]
+
+
+@njit(cache=True, nogil=True)
+def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
+    """1 − optimal-string-alignment distance / the longer length (rapidfuzz's ``OSA.normalized_similarity``)."""
+    n, m = ahi - alo, bhi - blo
+    if n == 0 or m == 0:
+        return 1.0 if n == m else 0.0
+    prev2 = np.empty(m + 1, np.int64)
+    prev = np.arange(m + 1).astype(np.int64)
+    cur = np.empty(m + 1, np.int64)
+    for i in range(1, n + 1):
+        cur[0] = i
+        ca = a[alo + i - 1]
+        for j in range(1, m + 1):
+            cb = b[blo + j - 1]
+            cost = 0 if ca == cb else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[blo + j - 2] and a[alo + i - 2] == cb:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+        prev2, prev, cur = prev, cur, prev2
+    return 1.0 - prev[m] / max(n, m)
+
+
+@njit(cache=True, nogil=True)
+def near_forms(probes, probe_offsets, table_hash, table_form, form_blob, form_offsets, form_key, exact,
+               min_similarity, key_best, key_seen, form_seen, stamp):  # pragma: no cover - compiled
+    """Keys of listed strings within one typo of any probe, with their best similarity, best first.
+
+    ``probes`` (UTF-8, cut at ``probe_offsets``) are the spellings of one query
+    part; every one-byte deletion of a probe, and the probe itself, is looked
+    up in the table of :func:`deletion_table`. A listed string found that way
+    counts for its key ``form_key[form]`` with its similarity to the closest
+    probe (:func:`_osa_similarity`); the key ``exact`` and keys under
+    ``min_similarity`` are left out. ``key_best`` (float32, per key),
+    ``key_seen`` (uint32, per key) and ``form_seen`` (uint32, per string) are
+    work arrays; ``stamp`` must be new for every call.
+    """
+    keys = np.empty(64, np.int32)
+    nkeys = 0
+    for p in range(len(probe_offsets) - 1):
+        plo, phi = probe_offsets[p], probe_offsets[p + 1]
+        for skip in range(plo - 1, phi):
+            h = _hash(probes, plo, phi, skip if skip >= plo else -1)
+            i = np.searchsorted(table_hash, h)
+            while i < len(table_hash) and table_hash[i] == h:
+                f = table_form[i]
+                i += 1
+                if form_seen[f] == stamp:
+                    continue
+                form_seen[f] = stamp
+                k = form_key[f]
+                if k == exact:
+                    continue
+                flo, fhi = form_offsets[f], form_offsets[f + 1]
+                sim = 0.0
+                for q in range(len(probe_offsets) - 1):
+                    s = _osa_similarity(probes, probe_offsets[q], probe_offsets[q + 1], form_blob, flo, fhi)
+                    if s > sim:
+                        sim = s
+                if sim < min_similarity:
+                    continue
+                if key_seen[k] != stamp:
+                    key_seen[k] = stamp
+                    key_best[k] = sim
+                    if nkeys == len(keys):
+                        grown = np.empty(2 * len(keys), np.int32)
+                        grown[:nkeys] = keys
+                        keys = grown
+                    keys[nkeys] = k
+                    nkeys += 1
+                elif sim > key_best[k]:
+                    key_best[k] = sim
+    sims = np.empty(nkeys, np.float32)
+    for i in range(nkeys):
+        sims[i] = key_best[keys[i]]
+    order = np.argsort(-sims, kind="mergesort")
+    return keys[:nkeys][order], sims[order]

@@ -1,0 +1,101 @@
+"""The compiled loops against plain-Python statements of what they compute."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
+
+from kordon.screening import kernels
+from kordon.screening.index import pack_strings
+
+words = st.text(alphabet="abcdez", min_size=0, max_size=9)
+
+
+def encoded(*texts: str) -> tuple[np.ndarray, np.ndarray]:
+    return pack_strings(list(texts))
+
+
+@given(words, words)
+def test_osa_similarity_is_rapidfuzz_normalised_osa(a, b):
+    blob, off = encoded(a, b)
+    got = kernels._osa_similarity(blob, off[0], off[1], blob, off[1], off[2])
+    assert abs(got - OSA.normalized_similarity(a, b)) < 1e-9
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet="abcde", min_size=1, max_size=7), min_size=1, max_size=30, unique=True),
+       st.text(alphabet="abcde", min_size=3, max_size=7), st.floats(0.0, 1.0))
+def test_near_forms_finds_every_form_within_one_edit(forms, probe, min_similarity):
+    blob, off = pack_strings(forms)
+    table_hash, table_form = kernels.deletion_table(blob, off, 3)
+    keys = np.arange(len(forms), dtype=np.int32) // 2  # two forms per key
+    pblob, poff = pack_strings([probe])
+    n_keys = int(keys.max()) + 1
+    kids, sims = kernels.near_forms(pblob, poff, table_hash, table_form, blob, off, keys, -1, min_similarity,
+                                    np.zeros(n_keys, np.float32), np.zeros(n_keys, np.uint32),
+                                    np.zeros(len(forms), np.uint32), 1)
+    found = dict(zip(kids.tolist(), sims.tolist()))
+    expected: dict[int, float] = {}
+    for f, form in enumerate(forms):
+        sim = OSA.normalized_similarity(probe, form)
+        if len(form) >= 3 and OSA.distance(probe, form) <= 1 and sim >= min_similarity:
+            expected[int(keys[f])] = max(expected.get(int(keys[f]), 0.0), sim)
+    for k, sim in expected.items():  # everything within one edit is found, with its similarity
+        assert abs(found[k] - sim) < 1e-6
+    for k, sim in found.items():  # nothing below the floor; what else is found is a real neighbour
+        assert sim >= min_similarity - 1e-6
+    assert list(sims) == sorted(sims, reverse=True)
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_candidate_estimates_follow_their_definition(data):
+    n_names = data.draw(st.integers(1, 12))
+    n_keys = data.draw(st.integers(1, 6))
+    postings = [sorted(data.draw(st.sets(st.integers(0, n_names - 1), max_size=n_names))) for _ in range(n_keys)]
+    post_ptr = np.zeros(n_keys + 1, np.int64)
+    post_ptr[1:] = np.cumsum([len(p) for p in postings])
+    post_names = np.array([n for p in postings for n in p], np.int32)
+    idf = np.array(data.draw(st.lists(st.floats(0.1, 5.0), min_size=n_keys, max_size=n_keys)), np.float32)
+    name_mass = np.array(data.draw(st.lists(st.floats(0.0, 20.0), min_size=n_names, max_size=n_names)), np.float32)
+    parts = data.draw(st.lists(st.tuples(st.lists(st.tuples(st.integers(0, n_keys - 1), st.floats(0.5, 1.0)),
+                                                  min_size=1, max_size=3),
+                                         st.floats(0.1, 5.0), st.sampled_from([1.0, 0.3, 0.6])), min_size=1, max_size=4))
+    term_ptr = np.zeros(len(parts) + 1, np.int64)
+    term_ptr[1:] = np.cumsum([len(terms) for terms, _, _ in parts])
+    kids = np.array([k for terms, _, _ in parts for k, _ in terms], np.int32)
+    sims = np.array([s for terms, _, _ in parts for _, s in terms], np.float32)
+    own = np.array([w for _, w, _ in parts])
+    tag = np.array([t for _, _, t in parts])
+    mass = float(own.sum())
+    keep = data.draw(st.floats(-0.1, 1.0))
+    names, est = kernels.candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, kids, sims, own, tag,
+                                         mass, 0.65, n_names, 0.0, 0.0, keep, np.zeros((n_names, 6)), 1)
+    # the definition, without pruning (floor 0): per part, the best key reaching the name
+    expected: dict[int, list[float]] = {}
+    for (terms, w, t) in parts:
+        best: dict[int, tuple[float, float]] = {}
+        for k, s in terms:
+            listed = float(np.float32(idf[k])) * t
+            matched = float(np.float32(s)) * (w + listed)
+            for n in postings[k]:
+                if n not in best or matched > best[n][0]:
+                    best[n] = (matched, listed)
+        for n, (m, listed) in best.items():
+            acc = expected.setdefault(n, [0.0, 0.0])
+            acc[0] += m
+            acc[1] += listed
+    def expected_estimate(n: int) -> float:
+        m, listed = expected[n]
+        return min(m / (mass + listed + 0.65 * max(float(name_mass[n]) - listed, 0.0)), 1.0)
+
+    want = {n: expected_estimate(n) for n in expected}
+    want = {n: v for n, v in want.items() if v >= keep - 1e-6}
+    got = dict(zip(names.tolist(), est.tolist()))
+    assert set(want) - set(got) <= {n for n, v in want.items() if abs(v - keep) < 1e-5}  # float32 at the edge
+    assert set(got) <= set(expected)
+    assert list(est) == sorted(est, reverse=True)
+    for n in got:
+        assert abs(got[n] - min(expected_estimate(n), 1.0)) < 1e-3

@@ -188,6 +188,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # Warm-up on other names (lazy tables, caches of the first call), not timed.
     for name in read_negatives(200, args.seed + 1):
         screener.screen(Query(name, type="person"))
+    screener.clear_caches()  # the damaged queries were prepared once by screenable(): time them cold
 
     lat: list[float] = []
     found_at_threshold: dict[int, bool] = {}
@@ -213,7 +214,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     batch += [Query(n, type="person") for n in read_negatives(args.batch - len(batch), args.seed + 3)]
     throughput = {}
     for workers in (1, 2):
-        _clear_query_cache()
+        screener.clear_caches()
         t = time.perf_counter()
         results = list(screener.screen_many(batch, workers=workers))
         elapsed = time.perf_counter() - t
@@ -244,14 +245,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "speedup_mean": baseline["mean_ms"] / kordon["mean_ms"],
         "facts": machine_facts(), "command": command_line("screening_speed.py"),
     }
-
-
-def _clear_query_cache() -> None:
-    from kordon.screening import screener as module
-
-    cache = getattr(module, "_normalise_query", None)
-    if hasattr(cache, "cache_clear"):
-        cache.cache_clear()
 
 
 BASELINE_TITLES = {

@@ -33,7 +33,8 @@ def test_near_forms_finds_every_form_within_one_edit(forms, probe, min_similarit
     keys = np.arange(len(forms), dtype=np.int32) // 2  # two forms per key
     pblob, poff = pack_strings([probe])
     n_keys = int(keys.max()) + 1
-    kids, sims = kernels.near_forms(pblob, poff, table_hash, table_form, blob, off, keys, -1, min_similarity,
+    kids, sims = kernels.near_forms(pblob, poff, table_hash, table_form, *kernels.hash_directory(table_hash),
+                                    blob, off, keys, -1, min_similarity,
                                     np.zeros(n_keys, np.float32), np.zeros(n_keys, np.uint32),
                                     np.zeros(len(forms), np.uint32), 1)
     found = dict(zip(kids.tolist(), sims.tolist()))

@@ -367,7 +367,8 @@ def name_match(c: Comparison) -> tuple[float, str]:
     See :func:`align_names`: 1.0 when every part matches exactly; typos, initials,
     parts the query adds and rare listed parts it leaves out lower it.
     """
-    c.alignment = align_names(c)
+    if c.alignment is None:  # the caller may pass the alignment of the same listed name on another list
+        c.alignment = align_names(c)
     return c.alignment.similarity, ""
 
 

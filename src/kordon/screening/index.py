@@ -424,6 +424,8 @@ class Index:
         self._sorted_forms: list[tuple[str, int]] | None = None
         self._raw_first: np.ndarray | None = None
         self._fuzzy_cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+        self.query_token_cache: dict[tuple, tuple] = {}  # the screener's prepared query parts
+        self._directory: tuple[np.ndarray, int] | None = None
 
     # --- building -----------------------------------------------------
     @classmethod
@@ -533,11 +535,17 @@ class Index:
     def entity_countries(self, e: int) -> list[int]:
         return self.country_codes[self.country_ptr[e] : self.country_ptr[e + 1]]
 
+    def clear_caches(self) -> None:
+        """Empty the per-query caches (typo neighbours, prepared query parts)."""
+        self._fuzzy_cache.clear()
+        self.query_token_cache.clear()
+
     def reweight(self, reference: Index) -> None:
         """Take rarity weights from a bigger index (used to score a single pair like a screening)."""
         if not reference.entity_count:
             return
         self._reference = reference
+        self.query_token_cache.clear()
         self.idf_list = [reference.key_idf(k) for k in self.vocab_list]
         self.idf = np.array(self.idf_list, dtype=np.float32)
         self.unknown_idf = reference.unknown_idf
@@ -602,7 +610,7 @@ class Index:
                 offsets.append(offsets[-1] + len(p))
             kids, sims = kernels.near_forms(
                 np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
-                self.form_blob, self.form_off, self.form_key_array, exact, float(min_similarity),
+                *self._hash_directory(), self.form_blob, self.form_off, self.form_key_array, exact, float(min_similarity),
                 *self._typo_scratch())
             found.update(zip(kids.tolist(), sims.tolist()))
         out = tuple(found.items())
@@ -610,6 +618,11 @@ class Index:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[cache_key] = out
         return out
+
+    def _hash_directory(self) -> tuple[np.ndarray, int]:
+        if self._directory is None:
+            self._directory = kernels.hash_directory(self.del_hash)
+        return self._directory
 
     def _typo_scratch(self) -> tuple:
         """Per-thread work arrays of :func:`kernels.near_forms` and a fresh stamp."""

@@ -206,14 +206,25 @@ def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
     return 1.0 - prev[m] / max(n, m)
 
 
+def hash_directory(table_hash: np.ndarray) -> tuple[np.ndarray, int]:
+    """Where each run of equal leading hash bits starts in the sorted table: a lookup then reads two
+    directory entries and a run of about one, instead of a binary search's twenty scattered reads."""
+    bits = max(1, min(26, int(np.ceil(np.log2(max(len(table_hash), 2))))))
+    shift = 64 - bits
+    prefixes = (table_hash >> np.uint64(shift)).astype(np.int64)
+    directory = np.searchsorted(prefixes, np.arange((1 << bits) + 1, dtype=np.int64)).astype(np.int64)
+    return directory, shift
+
+
 @njit(cache=True, nogil=True)
-def near_forms(probes, probe_offsets, table_hash, table_form, form_blob, form_offsets, form_key, exact,
-               min_similarity, key_best, key_seen, form_seen, stamp):  # pragma: no cover - compiled
+def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, form_blob, form_offsets, form_key,
+               exact, min_similarity, key_best, key_seen, form_seen, stamp):  # pragma: no cover - compiled
     """Keys of listed strings within one typo of any probe, with their best similarity, best first.
 
     ``probes`` (UTF-8, cut at ``probe_offsets``) are the spellings of one query
     part; every one-byte deletion of a probe, and the probe itself, is looked
-    up in the table of :func:`deletion_table`. A listed string found that way
+    up in the table of :func:`deletion_table` through its :func:`hash_directory`
+    (``directory``, ``shift``). A listed string found that way
     counts for its key ``form_key[form]`` with its similarity to the closest
     probe (:func:`_osa_similarity`); the key ``exact`` and keys under
     ``min_similarity`` are left out. ``key_best`` (float32, per key),
@@ -226,8 +237,11 @@ def near_forms(probes, probe_offsets, table_hash, table_form, form_blob, form_of
         plo, phi = probe_offsets[p], probe_offsets[p + 1]
         for skip in range(plo - 1, phi):
             h = _hash(probes, plo, phi, skip if skip >= plo else -1)
-            i = np.searchsorted(table_hash, h)
-            while i < len(table_hash) and table_hash[i] == h:
+            prefix = h >> np.uint64(shift)
+            i, end = directory[prefix], directory[prefix + 1]
+            while i < end and table_hash[i] < h:
+                i += 1
+            while i < end and table_hash[i] == h:
                 f = table_form[i]
                 i += 1
                 if form_seen[f] == stamp:

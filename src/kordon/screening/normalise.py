@@ -309,3 +309,8 @@ def _normalise(name: str, entity_type: str) -> NameForm:
         removed=tuple(removed),
         script=script,
     )
+
+
+def clear_caches() -> None:
+    """Forget the names normalised so far (for fair timing; part spellings stay cached)."""
+    _normalise.cache_clear()

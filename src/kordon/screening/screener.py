@@ -32,6 +32,7 @@ from kordon import config
 from kordon.model import Entity, EntityType, Name, NameKind
 from kordon.screening.features import (
     FORMAL,
+    Alignment,
     INITIAL_SIMILARITY,
     Comparison,
     PreparedQuery,
@@ -51,6 +52,7 @@ from kordon.screening.index import (
     records_from_json,
     token_tags,
 )
+from kordon.screening import normalise
 from kordon.screening.normalise import EmptyName, NameForm, normalise_name
 from kordon.screening.query import Explanation, Hit, ParsedQuery, Query, QueryError
 from kordon.screening.score import Settings, contributions, score, settings
@@ -120,6 +122,13 @@ class Screener:
         self.index = load_or_build(self._store, self._index_dir or config.index_dir())
         return True
 
+    def clear_caches(self) -> None:
+        """Forget what earlier queries left in caches (normalised names, prepared parts, typo neighbours);
+        for fair timing."""
+        _normalise_query.cache_clear()
+        normalise.clear_caches()
+        self.index.clear_caches()
+
     @property
     def is_empty(self) -> bool:
         return self.index.entity_count == 0
@@ -142,23 +151,17 @@ class Screener:
         tokens = []
         last = len(form.tokens) - 1
         latin = form.script in ("Latin", "Unknown")
+        person = parsed.type == "person"
+        cache = index.query_token_cache
         for i, (token, key, tag) in enumerate(zip(form.tokens, form.keys, token_tags(form.tokens, form.tags))):
-            known = key in index.vocab
-            if tag == INITIAL and not latin:
-                tag = PARTICLE  # a single letter out of a transliteration is no initial
-            if tag != INITIAL and is_formal_word(token, key, known, i == last, parsed.type == "person"):
-                tag = FORMAL
-            loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else ()
-            if i == last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
-                best = dict(index.prefix_terms(token))
-                best.update((kid, sim) for kid, sim in loose if sim >= best.get(kid, 0.0))
-                loose = tuple(sorted(best.items(), key=lambda t: -t[1]))
-            if known or not loose:
-                idf = index.key_idf(key)
-            else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
-                idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
-            tokens.append(QueryToken(token, key, index.vocab.get(key, -1), tag, idf * _TAG_WEIGHTS[tag], loose,
-                                     i == last))
+            cache_key = (token, key, tag, i == last, latin, person, min_loose)
+            part = cache.get(cache_key)
+            if part is None:
+                part = cache[cache_key] = self._prepare_part(token, key, tag, i == last, latin, person, min_loose)
+            tag, weight, loose = part
+            tokens.append(QueryToken(token, key, index.vocab.get(key, -1), tag, weight, loose, i == last))
+        if len(cache) > 200_000:
+            cache.clear()
         id_entities: dict[int, str] = {}
         for value in parsed.identifiers:
             for e in index.entities_with_id(value):
@@ -171,6 +174,26 @@ class Screener:
             type_code=None if parsed.type == "any" else TYPE_CODES[parsed.type],
             id_entities=id_entities,
         )
+
+    def _prepare_part(self, token: str, key: str, tag: int, last: bool, latin: bool, person: bool,
+                      min_loose: float) -> tuple[int, float, tuple[tuple[int, float], ...]]:
+        """One query part's tag, weight and listed neighbour keys (cached per index by the caller)."""
+        index = self.index
+        known = key in index.vocab
+        if tag == INITIAL and not latin:
+            tag = PARTICLE  # a single letter out of a transliteration is no initial
+        if tag != INITIAL and is_formal_word(token, key, known, last, person):
+            tag = FORMAL
+        loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else ()
+        if last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
+            best = dict(index.prefix_terms(token))
+            best.update((kid, sim) for kid, sim in loose if sim >= best.get(kid, 0.0))
+            loose = tuple(sorted(best.items(), key=lambda t: -t[1]))
+        if known or not loose:
+            idf = index.key_idf(key)
+        else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
+            idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
+        return tag, idf * _TAG_WEIGHTS[tag], loose
 
     def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:
         """The candidate stage: entities worth scoring, best estimate first.
@@ -235,11 +258,16 @@ class Screener:
         threshold = s.threshold
         floor = max(0.0, threshold - s.params["prune_margin"])
         best: list[tuple[float, Comparison, str]] = []
+        aligned: dict[tuple, Alignment] = {}  # the same listed name on several lists aligns the same way
         for cand in self.candidates(pq, s, floor):
             top: tuple[float, Comparison] | None = None
             for n in cand.names:
                 comp = self._compare(pq, cand.entity, n, s)
+                form = (*comp.keys, -1, *comp.tags, -1, *comp.tokens)
+                comp.alignment = aligned.get(form)
                 value = score(comp, s, threshold)
+                if comp.alignment is not None:
+                    aligned[form] = comp.alignment
                 if top is None or value > top[0]:
                     top = (value, comp)
             if top and top[0] >= threshold:

@@ -373,6 +373,19 @@ def _load_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
 TAG_WEIGHT = np.array([1.0, 0.3, 0.2, 0.3, 0.6, 0.1], dtype=np.float32)
 
 
+class NearTerms(tuple):
+    """A query part's listed neighbour keys, ``((key id, similarity), ...)``, best first, that also
+    keeps them as arrays for the compiled candidate stage (made once per cached part)."""
+
+    _arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            self._arrays = (np.fromiter((k for k, _ in self), np.int32, len(self)),
+                            np.fromiter((s for _, s in self), np.float32, len(self)))
+        return self._arrays
+
+
 class Index:
     """All current lists in one set of arrays, ready to query."""
 
@@ -670,20 +683,20 @@ class Index:
         estimates, best first. The loop is compiled:
         :func:`kordon.screening.kernels.candidate_names`.
         """
-        term_ptr = [0]
-        kids: list[int] = []
-        sims: list[float] = []
-        for terms, _, _ in token_terms:
-            for kid, sim in terms:
-                kids.append(kid)
-                sims.append(sim)
-            term_ptr.append(len(kids))
-        if not kids or query_mass <= 0:
+        arrays = [terms.arrays() if isinstance(terms, NearTerms) else NearTerms(terms).arrays()
+                  for terms, _, _ in token_terms]
+        if not arrays or query_mass <= 0:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        term_ptr = np.zeros(len(arrays) + 1, np.int64)
+        np.cumsum([len(k) for k, _ in arrays], out=term_ptr[1:])
+        kids = np.concatenate([k for k, _ in arrays])
+        sims = np.concatenate([v for _, v in arrays])
+        if not len(kids):
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         work, stamp = self._scratch(len(token_terms) + 1)
         return kernels.candidate_names(
             self.post_ptr, self.post_names, self.idf, self.name_mass,
-            np.array(term_ptr, np.int64), np.array(kids, np.int32), np.array(sims, np.float32),
+            term_ptr, kids, sims,
             np.array([t[2] for t in token_terms], np.float64), np.array([t[1] for t in token_terms], np.float64),
             float(query_mass), float(missing_listed), int(limit), float(floor), float(headroom),
             float(floor - headroom), work, stamp)

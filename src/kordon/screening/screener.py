@@ -47,6 +47,7 @@ from kordon.screening.index import (
     TAG_WEIGHT,
     TYPE_CODES,
     Index,
+    NearTerms,
     Segment,
     normaliser_signature,
     records_from_json,
@@ -193,7 +194,7 @@ class Screener:
             idf = index.key_idf(key)
         else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
             idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
-        return tag, idf * _TAG_WEIGHTS[tag], loose
+        return tag, idf * _TAG_WEIGHTS[tag], NearTerms(loose)
 
     def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:
         """The candidate stage: entities worth scoring, best estimate first.

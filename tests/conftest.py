@@ -11,6 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit per example: tests assert behaviour, not speed (and the first call of a compiled
+# screening loop includes its compilation on a fresh checkout).
+settings.register_profile("kordon", deadline=None)
+settings.load_profile("kordon")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -52,7 +52,7 @@ def test_near_forms_finds_every_form_within_one_edit(forms, probe, min_similarit
 
 @settings(max_examples=200)
 @given(st.data())
-def test_candidate_estimates_follow_their_definition(data):
+def test_candidate_estimates_follow_their_definition_and_pruning_keeps_what_can_reach_the_floor(data):
     n_names = data.draw(st.integers(1, 12))
     n_keys = data.draw(st.integers(1, 6))
     postings = [sorted(data.draw(st.sets(st.integers(0, n_names - 1), max_size=n_names))) for _ in range(n_keys)]
@@ -71,10 +71,15 @@ def test_candidate_estimates_follow_their_definition(data):
     own = np.array([w for _, w, _ in parts])
     tag = np.array([t for _, _, t in parts])
     mass = float(own.sum())
-    keep = data.draw(st.floats(-0.1, 1.0))
+    # pruning (parts too weak to reach the floor only add to names found before) never drops a name
+    # whose estimate plus headroom reaches the floor, and leaves estimates as defined
+    floor, headroom = data.draw(st.floats(0.0, 1.0)), data.draw(st.floats(0.0, 0.3))
+    keep = floor - headroom
+    lookup_cost = data.draw(st.sampled_from([0, 16, 10**9]))  # found names looked up always / sometimes / never
     names, est = kernels.candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, kids, sims, own, tag,
-                                         mass, 0.65, n_names, 0.0, 0.0, keep, np.zeros((n_names, 6)), 1)
-    # the definition, without pruning (floor 0): per part, the best key reaching the name
+                                         mass, 0.65, n_names, floor, headroom, keep, np.zeros((n_names, 6)), 1,
+                                         lookup_cost)
+    # the definition: per part, the best key reaching the name
     expected: dict[int, list[float]] = {}
     for (terms, w, t) in parts:
         best: dict[int, tuple[float, float]] = {}

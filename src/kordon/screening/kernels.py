@@ -17,7 +17,8 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, term_sim, own_weight, tag_weight,
-                    query_mass, missing_listed, limit, floor, headroom, keep, work, stamp):  # pragma: no cover
+                    query_mass, missing_listed, limit, floor, headroom, keep, work, stamp,
+                    lookup_cost=16):  # pragma: no cover
     """Names sharing (typo-near) keys with the query and the estimate of their name match, best first.
 
     Query part ``t`` stands for the keys ``term_kid[term_ptr[t]:term_ptr[t + 1]]``
@@ -25,10 +26,11 @@ def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, te
     tag weight ``tag_weight[t]``. For a name reached through key ``k`` with
     similarity ``s`` the part matches ``s × (own + idf[k] × tag)`` of weight and
     ``idf[k] × tag`` of the name's own; a name reached through several keys of
-    one part keeps the best. Parts are read from the one reaching the fewest
-    names; once the parts left could not lift a name that only they reach to
+    one part keeps the best. Parts are read from the one with the fewest
+    postings; once the parts left could not lift a name that only they reach to
     ``floor`` (``headroom``: what the caller may add later), they only add to
-    names already found. The estimate is ``matched / (query_mass + listed +
+    names already found (looking each of those up in the part's postings when
+    that is cheaper than reading them all). The estimate is ``matched / (query_mass + listed +
     missing_listed × the rest of the name's weight)``, at most 1.
 
     ``work`` is a float64 array of shape (names, 6), one row per listed name so
@@ -39,69 +41,86 @@ def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, te
     """
     SEEN, BEST_M, BEST_L, MARK, ACC_M, ACC_L = 0, 1, 2, 3, 4, 5
     parts = len(term_ptr) - 1
-    total = 0
+    # how many postings each part reads, and the most it can match
+    size = np.zeros(parts, np.int64)
+    best = np.zeros(parts, np.float64)
     for t in range(parts):
         for j in range(term_ptr[t], term_ptr[t + 1]):
             k = term_kid[j]
-            total += post_ptr[k + 1] - post_ptr[k]
-    # pass 1: each part's names, de-duplicated, with the best weights of the keys reaching them
-    ids = np.empty(total, np.int32)
-    wm = np.empty(total, np.float64)
-    wl = np.empty(total, np.float64)
-    part_lo = np.zeros(parts + 1, np.int64)
-    best = np.zeros(parts, np.float64)
-    n = 0
-    for t in range(parts):
+            n = post_ptr[k + 1] - post_ptr[k]
+            if n:
+                size[t] += n
+                matched = term_sim[j] * (own_weight[t] + idf[k] * tag_weight[t])
+                if matched > best[t]:
+                    best[t] = matched
+    # parts from the one reading the fewest postings; a part too weak to reach the floor alone only
+    # adds to names found before it
+    order = np.argsort(size, kind="mergesort")
+    reach = np.zeros(parts + 1, np.float64)
+    for r in range(parts - 1, -1, -1):
+        reach[r] = reach[r + 1] + best[order[r]]
+    found = np.empty(size.sum(), np.int32)
+    count = 0
+    for r in range(parts):
+        t = order[r]
+        if size[t] == 0:
+            continue
+        only_found = count > 0 and reach[r] / query_mass + headroom < floor
+        terms = term_ptr[t + 1] - term_ptr[t]
+        if only_found and count * terms * lookup_cost < size[t]:
+            # few names found, many postings: look each found name up in the part's postings
+            for i in range(count):
+                name = found[i]
+                got_m = 0.0
+                got_l = 0.0
+                for j in range(term_ptr[t], term_ptr[t + 1]):
+                    k = term_kid[j]
+                    lo, hi = post_ptr[k], post_ptr[k + 1]
+                    if hi == lo:
+                        continue
+                    at = lo + np.searchsorted(post_names[lo:hi], name)
+                    if at < hi and post_names[at] == name:
+                        listed = idf[k] * tag_weight[t]
+                        matched = term_sim[j] * (own_weight[t] + listed)
+                        if matched > got_m:
+                            got_m = matched
+                            got_l = listed
+                if got_m > 0.0:
+                    work[name, ACC_M] += got_m
+                    work[name, ACC_L] += got_l
+            continue
+        # read the postings: each name once per part, with the best of the keys reaching it
         part_stamp = stamp + 1 + t
-        lo = n
+        first = count
+        touched = np.empty(size[t], np.int32)
+        n = 0
         for j in range(term_ptr[t], term_ptr[t + 1]):
             k = term_kid[j]
             listed = idf[k] * tag_weight[t]
             matched = term_sim[j] * (own_weight[t] + listed)
-            if matched > best[t] and post_ptr[k + 1] > post_ptr[k]:
-                best[t] = matched
             for p in range(post_ptr[k], post_ptr[k + 1]):
                 name = post_names[p]
+                if only_found and work[name, MARK] != stamp:
+                    continue
                 if work[name, SEEN] != part_stamp:
                     work[name, SEEN] = part_stamp
                     work[name, BEST_M] = matched
                     work[name, BEST_L] = listed
-                    ids[n] = name
+                    touched[n] = name
                     n += 1
                 elif matched > work[name, BEST_M]:
                     work[name, BEST_M] = matched
                     work[name, BEST_L] = listed
-        for i in range(lo, n):
-            wm[i] = work[ids[i], BEST_M]
-            wl[i] = work[ids[i], BEST_L]
-        part_lo[t + 1] = n
-    # pass 2: parts in order of how many names they reach; a part too weak to reach the floor alone
-    # only adds to names found before it
-    sizes = part_lo[1:] - part_lo[:-1]
-    order = np.argsort(sizes, kind="mergesort")
-    reach = np.zeros(parts + 1, np.float64)
-    for r in range(parts - 1, -1, -1):
-        reach[r] = reach[r + 1] + best[order[r]]
-    found = np.empty(n, np.int32)
-    count = 0
-    for r in range(parts):
-        t = order[r]
-        lo, hi = part_lo[t], part_lo[t + 1]
-        if hi == lo:
-            continue
-        only_found = count > 0 and reach[r] / query_mass + headroom < floor
-        for i in range(lo, hi):
-            name = ids[i]
+        for i in range(n):
+            name = touched[i]
             if work[name, MARK] != stamp:
-                if only_found:
-                    continue
                 work[name, MARK] = stamp
                 work[name, ACC_M] = 0.0
                 work[name, ACC_L] = 0.0
                 found[count] = name
                 count += 1
-            work[name, ACC_M] += wm[i]
-            work[name, ACC_L] += wl[i]
+            work[name, ACC_M] += work[name, BEST_M]
+            work[name, ACC_L] += work[name, BEST_L]
     kept = np.empty(count, np.int32)
     estimate = np.empty(count, np.float32)
     m = 0

@@ -8,7 +8,7 @@ threshold and any weight, and unknown names are refused rather than ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kordon.screening.features import FEATURES, Comparison, Feature, defaults
 from kordon.screening.query import FeatureContribution, QueryError
@@ -21,14 +21,18 @@ class Settings:
     threshold: float
     weights: tuple[tuple[Feature, float], ...]  # registry order, zero weights left out
     params: dict[str, float]
+    _headroom: dict[bool, float] = field(default_factory=dict, compare=False, repr=False)
 
     def weight(self, name: str) -> float:
         return next((w for f, w in self.weights if f.name == name), 0.0)
 
     def headroom(self, has_identifier: bool) -> float:
         """The most that the positive features can add (identifier_match only when an ID matched)."""
-        return sum(w for f, w in self.weights
-                   if w > 0 and (has_identifier or f.name != "identifier_match"))
+        cached = self._headroom.get(has_identifier)
+        if cached is None:
+            cached = self._headroom[has_identifier] = sum(
+                w for f, w in self.weights if w > 0 and (has_identifier or f.name != "identifier_match"))
+        return cached
 
 
 def settings(threshold: float | None = None, weights: dict[str, float] | None = None,

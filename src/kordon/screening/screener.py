@@ -277,31 +277,34 @@ class Screener:
         return best
 
     def screen_prepared(self, pq: PreparedQuery, s: Settings, limit: int = 10) -> list[Hit]:
-        return [self._hit(lambda comp=comp: comp, pq.parsed.name, comp.entity, comp.name, value, s, via)
+        return [self._hit(lambda comp=comp, value=value, via=via: self._explain(comp, value, s, via),
+                          comp.entity, comp.name, value, pq.parsed.name)
                 for value, comp, via in self._scored(pq, s)[: max(limit, 0)]]
 
-    def _hit(self, comparison: Callable[[], Comparison], query_name: str, entity: int, name: int, value: float,
-             s: Settings, via: str) -> Hit:
-        """A hit whose entity and explanation are built when first read (``comparison`` gives its details)."""
+    def _explain(self, comp: Comparison, value: float, s: Settings, via: str) -> Explanation:
+        """Why a comparison scored what it did: the aligned parts and every feature's contribution."""
         index = self.index
-        matched_name = index.name_text[name]
-        kind = KINDS[int(index.name_kind[name])]
+        return Explanation(
+            query_name=comp.query.parsed.name,
+            matched_name=index.name_text[comp.name],
+            matched_kind=KINDS[int(index.name_kind[comp.name])].value,
+            tokens=token_matches(comp),
+            features=contributions(comp, s),
+            score=round(value, 4),
+            threshold=s.threshold,
+            candidate_via=via,
+        )
+
+    def _hit(self, explain: Callable[[], Explanation], entity: int, name: int, value: float,
+             query_name: str) -> Hit:
+        """A hit whose entity and explanation (``explain``) are built when first read."""
+        index = self.index
 
         def make() -> tuple[Entity, Explanation]:
-            comp = comparison()
-            explanation = Explanation(
-                query_name=query_name,
-                matched_name=matched_name,
-                matched_kind=kind.value,
-                tokens=token_matches(comp),
-                features=contributions(comp, s),
-                score=round(value, 4),
-                threshold=s.threshold,
-                candidate_via=via,
-            )
-            return index.entity(entity), explanation
+            return index.entity(entity), explain()
 
-        return Hit(None, value, matched_name, kind, query_name, entity_id=index.entity_ids[entity], make=make)
+        return Hit(None, value, index.name_text[name], KINDS[int(index.name_kind[name])], query_name,
+                   entity_id=index.entity_ids[entity], make=make)
 
     def screen(self, query: Query | str, threshold: float | None = None, limit: int = 10,
                weights: dict[str, float] | None = None) -> list[Hit]:
@@ -335,15 +338,6 @@ class Screener:
         except QueryError as exc:
             return ScreenResult(query, [], str(exc))
 
-    def _rebuilt_hit(self, query: Query, query_name: str, row: tuple[int, int, float, str], s: Settings) -> Hit:
-        """A hit sent back by a worker as numbers; its comparison is redone here if its explanation is read."""
-        entity, name, value, via = row
-
-        def comparison() -> Comparison:
-            return self._compare(self.prepare(query), entity, name, s)
-
-        return self._hit(comparison, query_name, entity, name, value, s, via)
-
     # --- pairs and evaluation ---------------------------------------------
     def match_pair(self, name1: str, name2: str, type: str = "any",
                    threshold: float | None = None, weights: dict[str, float] | None = None) -> Hit | None:
@@ -366,7 +360,7 @@ class Screener:
         pq = pair.prepare(Query(name1, type=type))
         comp = pair._compare(pq, 0, 0, s)
         value = score(comp, s)
-        hit = pair._hit(lambda: comp, pq.parsed.name, 0, 0, value, s, "name")
+        hit = pair._hit(lambda: pair._explain(comp, value, s, "name"), 0, 0, value, pq.parsed.name)
         hit.explanation.threshold = s_threshold
         return hit
 
@@ -389,9 +383,9 @@ class Screener:
 _WORKER: tuple[Screener, Settings, int] | None = None
 
 # What a worker sends back for one query: the validated name and, per hit, (entity row, name row,
-# score, via); or the error. Plain numbers cross the process boundary much faster than hits with
-# their entities; the parent builds entities and explanations only when they are read.
-_Compact = tuple[str | None, list[tuple[int, int, float, str]], str | None]
+# score, explanation); or the error. Numbers and explanations cross the process boundary much faster
+# than hits with their entities; the parent decodes an entity only when it is read.
+_Compact = tuple[str | None, list[tuple[int, int, float, Explanation]], str | None]
 
 
 def _work(chunk: list[Query]) -> list[_Compact]:
@@ -400,7 +394,8 @@ def _work(chunk: list[Query]) -> list[_Compact]:
     for query in chunk:
         try:
             pq = screener.prepare(query)
-            rows = [(comp.entity, comp.name, value, via) for value, comp, via in screener._scored(pq, s)[:limit]]
+            rows = [(comp.entity, comp.name, value, screener._explain(comp, value, s, via))
+                    for value, comp, via in screener._scored(pq, s)[:limit]]
             out.append((pq.parsed.name, rows, None))
         except QueryError as exc:
             out.append((None, [], str(exc)))
@@ -432,7 +427,9 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
                     if error is not None:
                         yield ScreenResult(query, [], error)
                     else:
-                        yield ScreenResult(query, [screener._rebuilt_hit(query, name, row, s) for row in rows])
+                        yield ScreenResult(query, [
+                            screener._hit(lambda why=why: why, entity, listed, value, name)
+                            for entity, listed, value, why in rows])
     finally:
         gc.unfreeze()
         _WORKER = None

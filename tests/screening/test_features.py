@@ -224,6 +224,11 @@ def test_dob_unverified_only_for_listed_persons_without_dates(screener):
     ("mistry", False, False, True, False),  # a person's name near "ministry" stays a name
     ("oo0", False, False, False, True),  # OCR for OOO
     ("volkov", False, True, False, False),
+    ("trading", True, False, False, False),  # an exact generic word keeps its "generic" tag (listed names have it too)
+    ("trading", True, True, False, False),
+    ("all", True, False, False, False),  # its key "al" is some legal form's key: keys under 4 letters do not count
+    ("solid", True, True, False, False),  # a known word, no cut of a word that ends names
+    ("comp", True, True, False, True),  # "company" cut short
 ])
 def test_formal_words(token, known, last, person, expected):
     from kordon.screening.normalise import name_key

@@ -117,6 +117,19 @@ def test_russian_canonical_romanisation():
         ("schroeder", "schroder"),
         ("abdullah", "abdulla"),
         ("mahmood", "mahmud"),
+        # German and French romanisations of Russian
+        ("nikolaewitsch", "nikolaevich"),
+        ("nikolajewitsch", "nikolayevich"),
+        ("sergejewitsch", "sergeyevich"),
+        ("ivanovitch", "ivanovich"),
+        ("iwanoff", "ivanov"),
+        ("smirnoff", "smirnov"),
+        ("tschernow", "chernov"),
+        ("tschernoff", "chernov"),
+        ("schtscherbakow", "shcherbakov"),
+        ("chtcherbakov", "shcherbakov"),
+        ("wassiljew", "vasilyev"),
+        ("dimitri", "dmitriy"),
     ],
 )
 def test_romanisation_variants_share_a_key(a, b):
@@ -194,6 +207,15 @@ def test_short_legal_forms_only_for_organisations():
 
 def test_title_then_legal_form_does_not_empty_the_name():
     assert tokens("MRS GmbH", "any") == ("mrs",)
+
+
+@pytest.mark.parametrize("name", ["KARPOV, Emir Pavel", "KARPOV, Hon. Pavel", "KARPOV, Mr Pavel", "Emir Pavel Karpov"])
+def test_titles_removed_after_the_comma_of_an_inverted_name(name):
+    assert set(tokens(name, "person")) == {"karpov", "pavel"}
+
+
+def test_a_title_like_given_name_alone_after_the_comma_is_kept():
+    assert tokens("HODZIC, Emir", "person") == ("hodzic", "emir")
 
 
 def test_a_title_alone_is_kept():
@@ -316,6 +338,44 @@ def test_any_text_gives_a_form_or_empty_name(text, entity_type):
         assert again.tokens == form.tokens
     else:  # the one exception: a title-like surname before the comma of an inverted name
         assert again.tokens in (form.tokens, form.tokens[1:])
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
+_TITLE_DATA = yaml.safe_load((Path(normalise.__file__).parent / "data" / "titles.yml").read_text("utf-8"))
+_TITLES = sorted(str(t) for t in _TITLE_DATA["always"] + _TITLE_DATA["person_only"] if str(t).isascii())
+_INVISIBLE = st.sampled_from(["\ufeff", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD, min_size=1, max_size=5), st.lists(_WORD, min_size=1, max_size=3), st.sampled_from(_TITLES))
+def test_a_title_after_the_comma_is_removed_like_one_in_front(last, given, title):
+    plain = f"{' '.join(last)}, {' '.join(given)}"
+    with_title = f"{' '.join(last)}, {title.title()}. {' '.join(given)}"
+    try:
+        expected = normalise_name(plain, "person").tokens
+    except EmptyName:
+        return
+    if normalise_name(" ".join(given), "person").tokens != tuple(given):
+        return  # the given names themselves start with a title or are cut: nothing to compare
+    assert normalise_name(with_title, "person").tokens == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD, min_size=1, max_size=5), ENTITY_TYPES, st.lists(st.tuples(st.integers(0, 200), _INVISIBLE),
+                                                                       min_size=1, max_size=4))
+def test_invisible_characters_inside_words_are_deleted(words, entity_type, inserts):
+    name = " ".join(words)
+    damaged = name
+    for at, ch in inserts:
+        at %= len(damaged) + 1
+        damaged = damaged[:at] + ch + damaged[at:]
+    try:
+        clean = normalise_name(name, entity_type)
+    except EmptyName:
+        with pytest.raises(EmptyName):
+            normalise_name(damaged, entity_type)
+        return
+    assert normalise_name(damaged, entity_type).tokens == clean.tokens
 
 
 _LATIN_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -", min_size=1, max_size=40)

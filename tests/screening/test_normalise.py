@@ -214,6 +214,10 @@ def test_titles_removed_after_the_comma_of_an_inverted_name(name):
     assert set(tokens(name, "person")) == {"karpov", "pavel"}
 
 
+def test_titles_that_are_name_parts_stay_after_the_comma():
+    assert tokens("RAZA, Syed Ali", "person") == ("raza", "syed", "ali")
+
+
 def test_a_title_like_given_name_alone_after_the_comma_is_kept():
     assert tokens("HODZIC, Emir", "person") == ("hodzic", "emir")
 
@@ -342,7 +346,8 @@ def test_any_text_gives_a_form_or_empty_name(text, entity_type):
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
 _TITLE_DATA = yaml.safe_load((Path(normalise.__file__).parent / "data" / "titles.yml").read_text("utf-8"))
-_TITLES = sorted(str(t) for t in _TITLE_DATA["always"] + _TITLE_DATA["person_only"] if str(t).isascii())
+_TITLES = sorted(str(t) for t in _TITLE_DATA["always"] + _TITLE_DATA["person_only"]
+                 if str(t).isascii() and str(t) not in _TITLE_DATA["name_parts"])
 _INVISIBLE = st.sampled_from(["\ufeff", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e"])
 
 

@@ -32,6 +32,7 @@ WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.yml"
 
 INITIAL = TAG_CODES["initial"]
 PATRONYMIC = TAG_CODES["patronymic"]
+PARTICLE = TAG_CODES["particle"]
 FORMAL = TAG_CODES["formal"]
 INITIAL_SIMILARITY = 0.8
 PERSON = TYPE_CODES["person"]
@@ -248,7 +249,8 @@ def align_names(c: Comparison) -> Alignment:
 
     Order does not matter. Each pair scores its similarity (1 for the same key;
     typo similarity of keys or tokens otherwise; 0.8 for an initial against a
-    part with that first letter, on the initial's weight only; for the query's
+    part with that first letter, on the initial's weight only (never against a
+    particle: al, abu, bin, ben); for the query's
     last part, cut short, ``0.5 + 0.5 × its share`` of the listed part it
     starts) on the rarity weights of both parts.
     When parts are left over on both sides, two neighbouring parts written as
@@ -273,7 +275,8 @@ def align_names(c: Comparison) -> Alignment:
             if kid == qt.kid:
                 options.append((1.0, (qi,), (lj,), "exact"))
             elif qt.tag == INITIAL or tags[lj] == INITIAL:
-                if c.tokens[lj][:1] == qt.token[:1]:
+                # an initial stands for a name, never for a particle ("HAMAWI, A" is no "HAMAWI Abu")
+                if c.tokens[lj][:1] == qt.token[:1] and PARTICLE not in (qt.tag, tags[lj]):
                     options.append((INITIAL_SIMILARITY, (qi,), (lj,), "initial"))
             else:
                 listed = c.tokens[lj]

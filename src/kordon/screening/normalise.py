@@ -77,7 +77,7 @@ class _Profile:
     """What to strip and how to tag, for one entity type, compiled once."""
 
     front: tuple[tuple[PhraseTable, str], ...]  # (table, reason) removed from the front
-    titles: PhraseTable | None  # also removed after the comma of an inverted name ("KARPOV, Emir Pavel")
+    titles: PhraseTable | None  # removed after the comma of an inverted name ("KARPOV, Emir Pavel")
     legal_forms: bool
     short_legal_forms: bool  # also AG, SA, AO... (organisations only)
     front_tokens: frozenset[str]  # tokens that may start a title or prefix
@@ -93,9 +93,9 @@ def _profile(entity_type: str) -> _Profile:
     front: list[tuple[PhraseTable, str]] = []
     if entity_type == "vessel":
         front.append((_vessel_prefixes(), "vessel_prefix"))
-    titles = names.titles(entity_type == "person") if entity_type in _WITH_TITLES else None
+    titles = names.titles_after_comma(entity_type == "person") if entity_type in _WITH_TITLES else None
     if titles is not None:
-        front.append((titles, "title"))
+        front.append((names.titles(entity_type == "person"), "title"))
     with_forms = entity_type in _WITH_LEGAL_FORMS
     forms = names.legal_forms()
     front_tokens = {t for table, _ in front for t in table.by_first}
@@ -162,7 +162,8 @@ def _strip_legal_form(tokens: list[str], keys: list[str], removed: list, found: 
 
 def _strip_title_after_comma(tokens: list[str], profile: _Profile, removed: list, at: int) -> None:
     """Remove a title that starts the given names of an inverted name ("KARPOV, Emir Pavel",
-    "HEMSI, Hon. Hosein"), unless no given name would follow it ("HODZIC, Emir" keeps "emir")."""
+    "HEMSI, Hon. Hosein"), unless no given name would follow it ("HODZIC, Emir" keeps "emir").
+    Titles that are also parts of names (Syed, Sheikh, Haji) stay there."""
     if profile.titles is None or not 0 < at < len(tokens) - 1:
         return
     hit = profile.titles.match_at(tokens, at)

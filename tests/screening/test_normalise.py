@@ -344,6 +344,17 @@ def test_any_text_gives_a_form_or_empty_name(text, entity_type):
         assert again.tokens in (form.tokens, form.tokens[1:])
 
 
+def _assert_same_tokens(name: str, damaged: str, entity_type: str) -> None:
+    """``damaged`` normalises to the tokens of ``name``, or both are empty names."""
+    try:
+        clean = normalise_name(name, entity_type)
+    except EmptyName:
+        with pytest.raises(EmptyName):
+            normalise_name(damaged, entity_type)
+        return
+    assert normalise_name(damaged, entity_type).tokens == clean.tokens
+
+
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
 _TITLE_DATA = yaml.safe_load((Path(normalise.__file__).parent / "data" / "titles.yml").read_text("utf-8"))
 _TITLES = sorted(str(t) for t in _TITLE_DATA["always"] + _TITLE_DATA["person_only"]
@@ -374,13 +385,7 @@ def test_invisible_characters_inside_words_are_deleted(words, entity_type, inser
     for at, ch in inserts:
         at %= len(damaged) + 1
         damaged = damaged[:at] + ch + damaged[at:]
-    try:
-        clean = normalise_name(name, entity_type)
-    except EmptyName:
-        with pytest.raises(EmptyName):
-            normalise_name(damaged, entity_type)
-        return
-    assert normalise_name(damaged, entity_type).tokens == clean.tokens
+    _assert_same_tokens(name, damaged, entity_type)
 
 
 _LATIN_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -", min_size=1, max_size=40)
@@ -398,13 +403,7 @@ def test_lookalike_folding_invariance(name, entity_type, rnd):
     spoofed = "".join(ch.translate(_TO_CYRILLIC) if rnd.random() < 0.5 else ch for ch in name)
     if not any(ch.isalpha() and ch not in _AMBIGUOUS for ch in name):
         return
-    try:
-        clean = normalise_name(name, entity_type)
-    except EmptyName:
-        with pytest.raises(EmptyName):
-            normalise_name(spoofed, entity_type)
-        return
-    assert normalise_name(spoofed, entity_type).tokens == clean.tokens
+    _assert_same_tokens(name, spoofed, entity_type)
 
 
 # --- real data ---------------------------------------------------------------------------

@@ -6,9 +6,11 @@
    transliteration and Cyrillic classes, persons of Russian, Ukrainian,
    Belarusian or Kazakh origin), make one damaged variant per name per class
    (bench/variants.py), screen it against every list loaded together, and count
-   it found when the top hit at the default threshold is the OFAC entry or an
-   entry with the same name in another list (load_lists.SameName); also "in
-   top 5" and "strict" (the OFAC entry itself is at the top, ties included).
+   it found ("recall", the floor: at least 90 % per class) when the OFAC entry or
+   an entry with the same name in another list (load_lists.SameName) is among the
+   hits a default screening reports (default threshold, limit 10); also "top-1"
+   (such an entry is the top hit), "in top 5" and "strict" (the OFAC entry itself
+   is at the top, ties included).
 2. Score pairs with both matchers, each at its own default threshold (kordon:
    data/weights.yml; nomenklatura: 0.70, yente's SCORE_THRESHOLD):
    positives are (variant, true entity); negatives are (variant, best-scoring
@@ -38,6 +40,7 @@ from load_lists import (  # noqa: E402
 from screening_speed import BruteForce, read_negatives  # noqa: E402
 from variants import VARIANT_CLASSES, Source, make_variant  # noqa: E402
 
+FLOOR = 0.90  # recall per class, each class at least 90 % (issue 3)
 NOMENKLATURA_THRESHOLD = 0.70  # yente's SCORE_THRESHOLD (yente/settings.py), the usual logic-v2 cut
 SLAVIC_PROGRAMS = ("RUSSIA", "UKRAINE", "BELARUS", "CAATSA")
 SLAVIC_COUNTRIES = {"ru", "ua", "by", "kz"}
@@ -56,11 +59,12 @@ class Case:
 class Outcome:
     case: Case
     hits: list[Any]  # kordon hits at threshold 0, best first
+    recall: bool = False  # the right entity is among the hits of the default screening (the floor)
     top1: bool = False  # the default screening's top hit is right
     top5: bool = False
     strict: bool = False
     any_score: bool = False  # the top candidate at threshold 0 is right
-    pruned: bool = False  # ... and scores above the threshold, yet the default screening did not report it
+    pruned: bool = False  # the right entity scores above the threshold, yet the default screening did not report it
 
 
 @dataclass
@@ -123,11 +127,12 @@ def screen_cases(screener: Any, same: SameName, cases: list[Case]) -> tuple[list
         hits = screener.screen(query, threshold=0.0, limit=20)  # every candidate, for hard negatives
         right = same.ids(case.entity)
         o = Outcome(case, hits)
+        o.recall = any(h.entity.id in right for h in reported)
         o.top1 = bool(reported) and reported[0].entity.id in right
         o.top5 = any(h.entity.id in right for h in reported[:5])
         o.strict = any(h.entity.id == case.entity.id and h.score >= reported[0].score - 1e-9 for h in reported)
         o.any_score = bool(hits) and hits[0].entity.id in right
-        o.pruned = not o.top1 and o.any_score and hits[0].score >= threshold
+        o.pruned = not o.recall and any(h.entity.id in right and h.score >= threshold for h in hits)
         outcomes.append(o)
     return outcomes, refused
 
@@ -260,7 +265,7 @@ def miss_text(o: Outcome, threshold: float, same: SameName) -> str:
     got = (f"top `{top.entity.caption}` {top.score:.2f}" + ("" if top.score >= threshold else " (below threshold)")
            if top else "no candidate")
     if o.pruned:
-        got = f"the default screening reports nothing, yet at threshold 0 the top is right with {top.score:.2f}"
+        got = "the default screening does not report it, yet at threshold 0 it scores above the threshold"
     return f"`{o.case.query}` ← `{o.case.entity.caption}`: {got}; {own}"
 
 
@@ -286,20 +291,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             continue
         misses = [o for o in group if not o.top1]
         recall[kind] = {
-            "n": len(group), "top1": sum(o.top1 for o in group) / len(group),
+            "n": len(group), "recall": sum(o.recall for o in group) / len(group),
+            "top1": sum(o.top1 for o in group) / len(group),
             "top5": sum(o.top5 for o in group) / len(group), "strict": sum(o.strict for o in group) / len(group),
             "any_score": sum(o.any_score for o in group) / len(group),
             "pruned": sum(o.pruned for o in group),
+            "not_found": sum(1 for o in group if not o.recall and not o.pruned),
             "no_hit": sum(1 for o in misses if not o.pruned and (not o.hits or o.hits[0].score < threshold)),
             "wrong_top": sum(1 for o in misses if not o.pruned and o.hits and o.hits[0].score >= threshold),
-            "examples": [miss_text(o, threshold, same) for o in misses[:5]],
+            "examples": [miss_text(o, threshold, same) for o in group if not o.recall][:5],
+            "top1_examples": [miss_text(o, threshold, same) for o in misses if o.recall][:5],
             "refused": [f"`{c.query}` ← `{c.entity.caption}`" for c in refused if c.kind == kind],
         }
     all_n = len(outcomes)
-    recall["all"] = {"n": all_n, "top1": sum(o.top1 for o in outcomes) / all_n,
+    recall["all"] = {"n": all_n, "recall": sum(o.recall for o in outcomes) / all_n,
+                     "top1": sum(o.top1 for o in outcomes) / all_n,
                      "top5": sum(o.top5 for o in outcomes) / all_n, "strict": sum(o.strict for o in outcomes) / all_n,
                      "any_score": sum(o.any_score for o in outcomes) / all_n,
-                     "pruned": sum(o.pruned for o in outcomes)}
+                     "pruned": sum(o.pruned for o in outcomes),
+                     "not_found": sum(1 for o in outcomes if not o.recall and not o.pruned)}
     recall["all"]["pruned_examples"] = [miss_text(o, threshold, same) for o in outcomes if o.pruned][:5]
 
     result: dict[str, Any] = {
@@ -369,9 +379,9 @@ def disagreements(pairs: list[Pair], matchers: list[Any], n: int = 6) -> dict[st
 def report(r: dict[str, Any]) -> str:
     rec = r["recall"]
     rows = "\n".join(
-        f"| {k} | {v['n']} | {v['top1']:.1%}{'' if v['top1'] >= 0.9 else ' **(< 90 %)**'} | {v['top5']:.1%} | "
-        f"{v['strict']:.1%} | {v['any_score']:.1%} | {v.get('no_hit', '')} | {v.get('wrong_top', '')} | "
-        f"{v['pruned'] or ''} | {len(v.get('refused', [])) or ''} |"
+        f"| {k} | {v['n']} | {v['recall']:.1%}{'' if v['recall'] >= FLOOR else ' **(< 90 %)**'} | {v['top1']:.1%} | "
+        f"{v['top5']:.1%} | {v['strict']:.1%} | {v['any_score']:.1%} | {v['not_found'] or ''} | {v['pruned'] or ''} | "
+        f"{v.get('no_hit', '')} | {v.get('wrong_top', '')} | {len(v.get('refused', [])) or ''} |"
         for k, v in rec.items())
     refused = [q for v in rec.values() for q in v.get("refused", [])]
     text = f"""# Screening: recall per variant class, F1 against nomenklatura logic-v2
@@ -388,15 +398,18 @@ threshold: {r['threshold']:.2f}.
 
 ## Recall per class (kordon, screening against all lists)
 
-"top-1": the top hit of a default screening (`Screener.screen(Query(name, type))`) is the OFAC
-entry or the same listed entity in another list. "top 5": such an entry is among its first five
+**Floor: "recall" ≥ 90 % for every class** (the issue's "recall per class"). "recall": the OFAC
+entry, or the same listed entity in another list, is among the hits a default screening reports
+(`Screener.screen(Query(name, type))`: default threshold, limit 10), so a reviewer sees it.
+"top-1" (stricter, not the floor): such an entry is the *top* hit. "top 5": among the first five
 hits. "strict": the OFAC entry itself is at the top (ties included). "any score": the top candidate
-of a screening at threshold 0 is right (ranking alone). Misses: no hit above the threshold / a wrong
-entity on top / "pruned": the right entity scores above the threshold at threshold 0, yet the default
-screening does not report it. Floor: top-1 ≥ 90 % for every class.
+of a screening at threshold 0 is right (ranking alone). Recall misses: "not found" (the right entity
+scores below the threshold) / "pruned" (it scores at or above the threshold at threshold 0, yet the
+default screening does not report it: the candidate stage dropped it). Top-1 misses other than
+pruned ones: no hit at all above the threshold / a wrong entity on top.
 
-| class | n | top-1 | top 5 | strict | any score | misses: no hit | misses: wrong top | misses: pruned | refused |
-|---|---|---|---|---|---|---|---|---|---|
+| class | n | recall (floor) | top-1 | top 5 | strict | any score | recall misses: not found | recall misses: pruned | top-1 misses: no hit | top-1 misses: wrong top | refused |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 {rows}
 
 "refused": variants kordon rejects as having nothing to match (QueryError), left out of n and of
@@ -405,11 +418,18 @@ the F1 pairs{': ' + '; '.join(refused[:8]) if refused else ' (none)'}.
     if rec["all"].get("pruned_examples"):
         text += ("\nPruned (the candidate stage dropped an entity that scores above the threshold), for "
                  "example:\n\n" + "\n".join(f"- {e}" for e in rec["all"]["pruned_examples"]) + "\n")
-    weak = [k for k, v in rec.items() if k != "all" and v["top1"] < 0.9]
-    shown = weak or [k for k, v in sorted(rec.items(), key=lambda kv: kv[1]["top1"]) if k != "all"][:3]
-    text += "\n## Example misses" + (" (classes under 90 %)" if weak else " (weakest classes)") + "\n"
+    weak = [k for k, v in rec.items() if k != "all" and v["recall"] < FLOOR]
+    shown = weak or [k for k, v in sorted(rec.items(), key=lambda kv: kv[1]["recall"]) if k != "all"][:3]
+    text += ("\n## Example recall misses" + (" (classes under the floor)" if weak else " (weakest classes)")
+             + "\n\nThe right entity is not among the reported hits.\n")
     for k in shown:
-        text += f"\n**{k}** ({rec[k]['top1']:.1%})\n\n" + "\n".join(f"- {e}" for e in rec[k]["examples"]) + "\n"
+        text += (f"\n**{k}** (recall {rec[k]['recall']:.1%})\n\n"
+                 + "\n".join(f"- {e}" for e in rec[k]["examples"]) + "\n")
+    low = [k for k, v in sorted(rec.items(), key=lambda kv: kv[1]["top1"]) if k != "all"][:3]
+    text += "\n## Example top-1 misses (right entity reported, not on top; weakest top-1 classes)\n"
+    for k in low:
+        text += (f"\n**{k}** (top-1 {rec[k]['top1']:.1%})\n\n"
+                 + "\n".join(f"- {e}" for e in rec[k]["top1_examples"]) + "\n")
     if "f1" in r:
         names = list(r["thresholds"])
         head = " | ".join(f"{m} P | {m} R | {m} F1" for m in names)

@@ -224,6 +224,11 @@ def test_dob_unverified_only_for_listed_persons_without_dates(screener):
     ("mistry", False, False, True, False),  # a person's name near "ministry" stays a name
     ("oo0", False, False, False, True),  # OCR for OOO
     ("volkov", False, True, False, False),
+    ("trading", True, False, False, False),  # an exact generic word keeps its "generic" tag (listed names have it too)
+    ("trading", True, True, False, False),
+    ("all", True, False, False, False),  # its key "al" is some legal form's key: keys under 4 letters do not count
+    ("solid", True, True, False, False),  # a known word, no cut of a word that ends names
+    ("comp", True, True, False, True),  # "company" cut short
 ])
 def test_formal_words(token, known, last, person, expected):
     from kordon.screening.normalise import name_key
@@ -249,3 +254,20 @@ def test_single_letters_from_other_scripts_are_not_initials(engine):
     arabic = engine.prepare(Query("ا فولكوف"))
     assert any(t.tag == F.INITIAL for t in latin.tokens)
     assert all(t.tag != F.INITIAL for t in arabic.tokens)
+
+
+def test_a_company_query_leaving_out_a_listed_word_loses_less_than_a_person_would(screener):
+    params = screener.defaults.params
+    assert params["missing_listed_organisation"] < params["missing_listed"]
+    as_company = align_names(compare(screener, Query("Steppe Trading", type="company"), "test-C1"))
+    as_any = align_names(compare(screener, Query("Steppe Trading", type="any"), "test-C1"))
+    assert as_company.missing and as_any.missing
+    assert as_company.similarity > as_any.similarity
+
+
+def test_an_initial_does_not_stand_for_a_particle(screener, make_person):
+    from kordon.screening.screener import Screener as S
+
+    engine = S.from_entities([make_person("X1", "HAMAWI Abu"), make_person("X2", "HAMAWI, Ahmad")])
+    hits = engine.screen(Query("HAMAWI, A", type="person"), threshold=0.0)
+    assert hits[0].entity.source_id == "X2"

@@ -117,6 +117,19 @@ def test_russian_canonical_romanisation():
         ("schroeder", "schroder"),
         ("abdullah", "abdulla"),
         ("mahmood", "mahmud"),
+        # German and French romanisations of Russian
+        ("nikolaewitsch", "nikolaevich"),
+        ("nikolajewitsch", "nikolayevich"),
+        ("sergejewitsch", "sergeyevich"),
+        ("ivanovitch", "ivanovich"),
+        ("iwanoff", "ivanov"),
+        ("smirnoff", "smirnov"),
+        ("tschernow", "chernov"),
+        ("tschernoff", "chernov"),
+        ("schtscherbakow", "shcherbakov"),
+        ("chtcherbakov", "shcherbakov"),
+        ("wassiljew", "vasilyev"),
+        ("dimitri", "dmitriy"),
     ],
 )
 def test_romanisation_variants_share_a_key(a, b):
@@ -194,6 +207,19 @@ def test_short_legal_forms_only_for_organisations():
 
 def test_title_then_legal_form_does_not_empty_the_name():
     assert tokens("MRS GmbH", "any") == ("mrs",)
+
+
+@pytest.mark.parametrize("name", ["KARPOV, Emir Pavel", "KARPOV, Hon. Pavel", "KARPOV, Mr Pavel", "Emir Pavel Karpov"])
+def test_titles_removed_after_the_comma_of_an_inverted_name(name):
+    assert set(tokens(name, "person")) == {"karpov", "pavel"}
+
+
+def test_titles_that_are_name_parts_stay_after_the_comma():
+    assert tokens("RAZA, Syed Ali", "person") == ("raza", "syed", "ali")
+
+
+def test_a_title_like_given_name_alone_after_the_comma_is_kept():
+    assert tokens("HODZIC, Emir", "person") == ("hodzic", "emir")
 
 
 def test_a_title_alone_is_kept():
@@ -318,6 +344,50 @@ def test_any_text_gives_a_form_or_empty_name(text, entity_type):
         assert again.tokens in (form.tokens, form.tokens[1:])
 
 
+def _assert_same_tokens(name: str, damaged: str, entity_type: str) -> None:
+    """``damaged`` normalises to the tokens of ``name``, or both are empty names."""
+    try:
+        clean = normalise_name(name, entity_type)
+    except EmptyName:
+        with pytest.raises(EmptyName):
+            normalise_name(damaged, entity_type)
+        return
+    assert normalise_name(damaged, entity_type).tokens == clean.tokens
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
+_TITLE_DATA = yaml.safe_load((Path(normalise.__file__).parent / "data" / "titles.yml").read_text("utf-8"))
+_TITLES = sorted(str(t) for t in _TITLE_DATA["always"] + _TITLE_DATA["person_only"]
+                 if str(t).isascii() and str(t) not in _TITLE_DATA["name_parts"])
+_INVISIBLE = st.sampled_from(["\ufeff", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD, min_size=1, max_size=5), st.lists(_WORD, min_size=1, max_size=3), st.sampled_from(_TITLES))
+def test_a_title_after_the_comma_is_removed_like_one_in_front(last, given, title):
+    plain = f"{' '.join(last)}, {' '.join(given)}"
+    with_title = f"{' '.join(last)}, {title.title()}. {' '.join(given)}"
+    try:
+        expected = normalise_name(plain, "person").tokens
+    except EmptyName:
+        return
+    if normalise_name(" ".join(given), "person").tokens != tuple(given):
+        return  # the given names themselves start with a title or are cut: nothing to compare
+    assert normalise_name(with_title, "person").tokens == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD, min_size=1, max_size=5), ENTITY_TYPES, st.lists(st.tuples(st.integers(0, 200), _INVISIBLE),
+                                                                       min_size=1, max_size=4))
+def test_invisible_characters_inside_words_are_deleted(words, entity_type, inserts):
+    name = " ".join(words)
+    damaged = name
+    for at, ch in inserts:
+        at %= len(damaged) + 1
+        damaged = damaged[:at] + ch + damaged[at:]
+    _assert_same_tokens(name, damaged, entity_type)
+
+
 _LATIN_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -", min_size=1, max_size=40)
 _LOOKALIKES = yaml.safe_load((Path(normalise.__file__).parent / "data" / "lookalikes.yml").read_text("utf-8"))
 _TO_CYRILLIC = str.maketrans(_LOOKALIKES["to_cyrillic"])
@@ -333,13 +403,7 @@ def test_lookalike_folding_invariance(name, entity_type, rnd):
     spoofed = "".join(ch.translate(_TO_CYRILLIC) if rnd.random() < 0.5 else ch for ch in name)
     if not any(ch.isalpha() and ch not in _AMBIGUOUS for ch in name):
         return
-    try:
-        clean = normalise_name(name, entity_type)
-    except EmptyName:
-        with pytest.raises(EmptyName):
-            normalise_name(spoofed, entity_type)
-        return
-    assert normalise_name(spoofed, entity_type).tokens == clean.tokens
+    _assert_same_tokens(name, spoofed, entity_type)
 
 
 # --- real data ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.yml"
 
 INITIAL = TAG_CODES["initial"]
 PATRONYMIC = TAG_CODES["patronymic"]
+PARTICLE = TAG_CODES["particle"]
 FORMAL = TAG_CODES["formal"]
 INITIAL_SIMILARITY = 0.8
 PERSON = TYPE_CODES["person"]
@@ -98,16 +99,19 @@ def token_similarity(a: str, b: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dict[str, list[str]]]:
+def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dict[str, list[str]],
+                             dict[str, list[str]]]:
     """The normaliser's titles, and its legal-form and generic company words (tokens and keys),
-    with the one-typo variants and the three-letter starts of the words of five letters or more."""
+    with the one-typo variants and the three-letter starts of the words of five letters or more;
+    last, the starts of the words that end a name (generic words, last words of legal forms)."""
     from kordon.screening import names
 
     titles: set[str] = set()
     for phrases in names.titles(True).by_first.values():
         for toks, _ in phrases:
             titles.update(toks)
-    company: set[str] = set(names.generic_words())
+    generic = set(names.generic_words())
+    company: set[str] = set(generic)
     forms = names.legal_forms()
     for table in (forms.suffixes, forms.prefixes, forms.spelled_out):
         for phrases in table.by_first.values():
@@ -115,6 +119,7 @@ def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dic
                 company.update(toks)  # spelling keys
                 if exact_token:
                     company.add(exact_token)  # a one-token abbreviation as written (ooo, too)
+    ending = generic | set(forms.suffixes.by_last)
     near: dict[str, str] = {}
     starts: dict[str, list[str]] = {}
     for word in titles | company:
@@ -122,7 +127,11 @@ def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dic
             starts.setdefault(word[:3], []).append(word)
             for variant in {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}:
                 near.setdefault(variant, word)
-    return frozenset(titles), frozenset(company), near, starts
+    end_starts: dict[str, list[str]] = {}
+    for word in ending:
+        if len(word) >= 5:
+            end_starts.setdefault(word[:3], []).append(word)
+    return frozenset(titles), frozenset(company), near, starts, end_starts
 
 
 def is_formal_word(token: str, key: str, known: bool, last: bool, person: bool = False) -> bool:
@@ -134,24 +143,44 @@ def is_formal_word(token: str, key: str, known: bool, last: bool, person: bool =
     ``OO0``) should not weigh like a rare name. Short company words count only
     for parts no list has (``known`` false); misspellings (one typo or an OCR
     misreading, four letters or more) likewise; a cut (three letters or more,
-    the last part only) also in a known part.
+    the last part only) also in a known part, when it cuts a word that ends
+    names (a generic word or the last word of a legal form). An exact generic
+    word that lists have (``trading``, ``energy``) keeps the normaliser's
+    "generic" tag: listed names carry that tag too, and the candidate stage
+    estimates the listed side with the query's tag weight. Keys shorter than
+    four letters are not compared (``all`` has the key ``al``).
     """
-    titles, company, near, starts = _formal_words()
-    forms = {token, key, ocr_fold(token)}
+    titles, company, near, starts, end_starts = _formal_words()
     if not last and len(token) >= 2 and token in titles:
         return True  # a title comes before a name: a last "Khan" or "General" is a name
     if person:
         return False
+    if known and token in _generic_tokens():
+        return False  # the normaliser tags it "generic" here and in every listed name: same weight on both sides
+    folded = ocr_fold(token)
+    # A key alone says "company word" only when it is long enough not to collide with a name's key
+    # ("all" has the key "al", as some legal-form abbreviation does).
+    forms = {token, folded} | ({key} if len(key) >= 4 else set())
     if any(f in company for f in forms) and (len(token) >= 3 or not known):
         return True
     if len(token) < 3:
         return False
-    if last and any(
-            w.startswith(f) and len(w) >= len(f) + 2 for f in forms for w in starts.get(f[:3], ())):
-        return True
+    if last:
+        # A known part is taken for a cut only of a word that ends names (``PRIVATE LIM``): "solid"
+        # is no cut of the Serbo-Croatian "solidarnom" inside a spelled-out legal form.
+        cut_of = end_starts if known else starts
+        if any(w.startswith(f) and len(w) >= len(f) + 2 for f in forms for w in cut_of.get(f[:3], ())):
+            return True
     if known:
         return False
     return any(len(f) >= 4 and (f in near or any(f[:i] + f[i + 1 :] in near for i in range(len(f)))) for f in forms)
+
+
+@lru_cache(maxsize=1)
+def _generic_tokens() -> frozenset[str]:
+    from kordon.screening import names
+
+    return names.generic_words()
 
 
 # --- the two sides of a comparison -----------------------------------------------
@@ -212,19 +241,27 @@ class Comparison:
 # --- name alignment -----------------------------------------------------------------
 
 
+_ORGANISATIONS = frozenset({"company", "organization"})
+
+
 def align_names(c: Comparison) -> Alignment:
     """Best one-to-one alignment of query parts with listed parts, weighted by rarity.
 
     Order does not matter. Each pair scores its similarity (1 for the same key;
     typo similarity of keys or tokens otherwise; 0.8 for an initial against a
-    part with that first letter, on the initial's weight only; for the query's
+    part with that first letter, on the initial's weight only (never against a
+    particle: al, abu, bin, ben); for the query's
     last part, cut short, ``0.5 + 0.5 × its share`` of the listed part it
     starts) on the rarity weights of both parts.
     When parts are left over on both sides, two neighbouring parts written as
     one (``Abdul Salam`` / ``Abdulsalam``) are tried as a joined pair. Parts left
     over count against the match with their own weight: in full when the query
     has them, times ``missing_listed`` when only the listed name has them, and
-    times ``missing_patronymic`` for a patronymic on either side.
+    times ``missing_patronymic`` for a patronymic on either side; for a query
+    known to be a company or organisation, ``missing_listed_organisation``
+    (a company's listed name often carries a descriptive word, a place or a
+    country the query leaves out: ``VERTOLETY ROSSII AO``, ``NOOR ENERGY
+    (MALAYSIA) LTD``; people's middle names keep ``missing_listed``).
     """
     q, index, params = c.query, c.index, c.params
     min_sim = params["min_token_similarity"]
@@ -238,7 +275,8 @@ def align_names(c: Comparison) -> Alignment:
             if kid == qt.kid:
                 options.append((1.0, (qi,), (lj,), "exact"))
             elif qt.tag == INITIAL or tags[lj] == INITIAL:
-                if c.tokens[lj][:1] == qt.token[:1]:
+                # an initial stands for a name, never for a particle ("HAMAWI, A" is no "HAMAWI Abu")
+                if c.tokens[lj][:1] == qt.token[:1] and PARTICLE not in (qt.tag, tags[lj]):
                     options.append((INITIAL_SIMILARITY, (qi,), (lj,), "initial"))
             else:
                 listed = c.tokens[lj]
@@ -272,8 +310,9 @@ def align_names(c: Comparison) -> Alignment:
     for i in extra:
         qt = q.tokens[i]
         den += qt.weight * (params["missing_patronymic"] if qt.tag == PATRONYMIC else 1.0)
+    left_out = params["missing_listed_organisation"] if q.parsed.type in _ORGANISATIONS else params["missing_listed"]
     for j in missing:
-        factor = params["missing_patronymic"] if tags[j] == PATRONYMIC else params["missing_listed"]
+        factor = params["missing_patronymic"] if tags[j] == PATRONYMIC else left_out
         den += lweights[j] * factor
     return Alignment(num / den if den > 0 else 0.0, pairs, missing, extra)
 

@@ -192,6 +192,16 @@ def titles(person: bool) -> PhraseTable:
 
 
 @cache
+def titles_after_comma(person: bool) -> PhraseTable:
+    """Titles removed right after the comma of an inverted name: :func:`titles` without the
+    ``name_parts`` (Syed, Sheikh, Haji), which are parts of the name there."""
+    data = load_yaml("titles.yml")
+    keep = {str(w) for w in data.get("name_parts", ())}
+    words = [w for w in data["always"] + (data["person_only"] if person else []) if str(w) not in keep]
+    return PhraseTable.build([(t, "title") for w in words for t in phrase_variants(str(w))])
+
+
+@cache
 def particles() -> frozenset[str]:
     return frozenset(t for w in load_yaml("particles.yml")["particles"] for t in phrase_tokens(str(w)))
 

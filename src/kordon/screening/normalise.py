@@ -12,7 +12,8 @@ removal recorded. The steps, in order:
 4. case-fold, drop apostrophes, record punctuation;
 5. transliterate (``translit_*.yml`` for Cyrillic and Arabic, ICU for others);
 6. remove legal forms (at the edges; spelled out, anywhere), vessel prefixes
-   and titles (at the front) until nothing more comes off;
+   and titles (at the front, and titles also right after the comma of an
+   inverted name) until nothing more comes off;
 7. tag each token (name, generic, particle, initial, patronymic) and key it
    with :func:`name_key` (``spelling_variants.yml``).
 """
@@ -76,6 +77,7 @@ class _Profile:
     """What to strip and how to tag, for one entity type, compiled once."""
 
     front: tuple[tuple[PhraseTable, str], ...]  # (table, reason) removed from the front
+    titles: PhraseTable | None  # removed after the comma of an inverted name ("KARPOV, Emir Pavel")
     legal_forms: bool
     short_legal_forms: bool  # also AG, SA, AO... (organisations only)
     front_tokens: frozenset[str]  # tokens that may start a title or prefix
@@ -91,7 +93,8 @@ def _profile(entity_type: str) -> _Profile:
     front: list[tuple[PhraseTable, str]] = []
     if entity_type == "vessel":
         front.append((_vessel_prefixes(), "vessel_prefix"))
-    if entity_type in _WITH_TITLES:
+    titles = names.titles_after_comma(entity_type == "person") if entity_type in _WITH_TITLES else None
+    if titles is not None:
         front.append((names.titles(entity_type == "person"), "title"))
     with_forms = entity_type in _WITH_LEGAL_FORMS
     forms = names.legal_forms()
@@ -101,6 +104,7 @@ def _profile(entity_type: str) -> _Profile:
         tag_of.update((t, "generic") for t in names.generic_words())
     return _Profile(
         front=tuple(front),
+        titles=titles,
         legal_forms=with_forms,
         short_legal_forms=entity_type in ("company", "organization"),
         front_tokens=frozenset(front_tokens),
@@ -154,6 +158,18 @@ def _strip_legal_form(tokens: list[str], keys: list[str], removed: list, found: 
             found.append(form)
             return True
     return False
+
+
+def _strip_title_after_comma(tokens: list[str], profile: _Profile, removed: list, at: int) -> None:
+    """Remove a title that starts the given names of an inverted name ("KARPOV, Emir Pavel",
+    "HEMSI, Hon. Hosein"), unless no given name would follow it ("HODZIC, Emir" keeps "emir").
+    Titles that are also parts of names (Syed, Sheikh, Haji) stay there."""
+    if profile.titles is None or not 0 < at < len(tokens) - 1:
+        return
+    hit = profile.titles.match_at(tokens, at)
+    if hit is not None and at + hit[0] < len(tokens):
+        removed.append((" ".join(tokens[at : at + hit[0]]), "title"))
+        del tokens[at : at + hit[0]]
 
 
 def _strip(tokens: list[str], profile: _Profile, removed: list, found: list[str], surname_first: int) -> None:
@@ -296,8 +312,11 @@ def _normalise(name: str, entity_type: str) -> NameForm:
 
     profile = _profile(entity_type)
     forms: list[str] = []
+    surname_first = _surname_first(text) if profile.titles is not None and "," in text else 0
+    if surname_first and surname_first < len(tokens) and tokens[surname_first] in profile.front_tokens:
+        _strip_title_after_comma(tokens, profile, removed, surname_first)
     if _needs_strip(tokens, profile):
-        _strip(tokens, profile, removed, forms, _surname_first(text))
+        _strip(tokens, profile, removed, forms, surname_first)
         if not tokens:
             raise EmptyName(f"name {name[:80]!r} is only a legal form ({', '.join(forms)})")
     return NameForm(

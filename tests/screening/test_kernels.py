@@ -61,38 +61,41 @@ def test_candidate_estimates_follow_their_definition_and_pruning_keeps_what_can_
     post_names = np.array([n for p in postings for n in p], np.int32)
     idf = np.array(data.draw(st.lists(st.floats(0.1, 5.0), min_size=n_keys, max_size=n_keys)), np.float32)
     name_mass = np.array(data.draw(st.lists(st.floats(0.0, 20.0), min_size=n_names, max_size=n_names)), np.float32)
+    post_tag = np.array(data.draw(st.lists(st.sampled_from([1.0, 0.3, 0.2, 0.6]), min_size=len(post_names),
+                                           max_size=len(post_names))), np.float32)
     parts = data.draw(st.lists(st.tuples(st.lists(st.tuples(st.integers(0, n_keys - 1), st.floats(0.5, 1.0)),
                                                   min_size=1, max_size=3),
-                                         st.floats(0.1, 5.0), st.sampled_from([1.0, 0.3, 0.6])), min_size=1, max_size=4))
+                                         st.floats(0.1, 5.0)), min_size=1, max_size=4))
     term_ptr = np.zeros(len(parts) + 1, np.int64)
-    term_ptr[1:] = np.cumsum([len(terms) for terms, _, _ in parts])
-    kids = np.array([k for terms, _, _ in parts for k, _ in terms], np.int32)
-    sims = np.array([s for terms, _, _ in parts for _, s in terms], np.float32)
-    own = np.array([w for _, w, _ in parts])
-    tag = np.array([t for _, _, t in parts])
+    term_ptr[1:] = np.cumsum([len(terms) for terms, _ in parts])
+    kids = np.array([k for terms, _ in parts for k, _ in terms], np.int32)
+    sims = np.array([s for terms, _ in parts for _, s in terms], np.float32)
+    own = np.array([w for _, w in parts])
     mass = float(own.sum())
     # pruning (parts too weak to reach the floor only add to names found before) never drops a name
     # whose estimate plus headroom reaches the floor, and leaves estimates as defined
     floor, headroom = data.draw(st.floats(0.0, 1.0)), data.draw(st.floats(0.0, 0.3))
     keep = floor - headroom
     lookup_cost = data.draw(st.sampled_from([0, 16, 10**9]))  # found names looked up always / sometimes / never
-    names, est = kernels.candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, kids, sims, own, tag,
+    names, est = kernels.candidate_names(post_ptr, post_names, post_tag, idf, name_mass, term_ptr, kids, sims, own,
                                          mass, 0.65, n_names, floor, headroom, keep, np.zeros((n_names, 6)), 1,
                                          lookup_cost)
-    # the definition: per part, the best key reaching the name
+    # the definition: per part, the best key reaching the name, the listed part weighing its own tag
     expected: dict[int, list[float]] = {}
-    for (terms, w, t) in parts:
+    for terms, w in parts:
         best: dict[int, tuple[float, float]] = {}
         for k, s in terms:
-            listed = float(np.float32(idf[k])) * t
-            matched = float(np.float32(s)) * (w + listed)
-            for n in postings[k]:
+            for p in range(int(post_ptr[k]), int(post_ptr[k + 1])):
+                n = int(post_names[p])
+                listed = float(np.float32(idf[k])) * float(post_tag[p])
+                matched = float(np.float32(s)) * (w + listed)
                 if n not in best or matched > best[n][0]:
                     best[n] = (matched, listed)
         for n, (m, listed) in best.items():
             acc = expected.setdefault(n, [0.0, 0.0])
             acc[0] += m
             acc[1] += listed
+
     def expected_estimate(n: int) -> float:
         m, listed = expected[n]
         return min(m / (mass + listed + 0.65 * max(float(name_mass[n]) - listed, 0.0)), 1.0)

@@ -241,7 +241,7 @@ class Comparison:
 # --- name alignment -----------------------------------------------------------------
 
 
-_ORGANISATIONS = frozenset({"company", "organization"})
+ORGANISATIONS = frozenset({"company", "organization"})  # query types whose left-out listed words cost less
 
 
 def align_names(c: Comparison) -> Alignment:
@@ -310,7 +310,7 @@ def align_names(c: Comparison) -> Alignment:
     for i in extra:
         qt = q.tokens[i]
         den += qt.weight * (params["missing_patronymic"] if qt.tag == PATRONYMIC else 1.0)
-    left_out = params["missing_listed_organisation"] if q.parsed.type in _ORGANISATIONS else params["missing_listed"]
+    left_out = params["missing_listed_organisation"] if q.parsed.type in ORGANISATIONS else params["missing_listed"]
     for j in missing:
         factor = params["missing_patronymic"] if tags[j] == PATRONYMIC else left_out
         den += lweights[j] * factor

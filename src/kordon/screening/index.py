@@ -52,7 +52,7 @@ from kordon.model import (
 from kordon.screening import kernels
 from kordon.screening.normalise import EmptyName, normalise_name
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 TYPE_CODES = {t.value: i for i, t in enumerate(EntityType)}
 TYPE_NAMES = [t.value for t in EntityType]
@@ -410,6 +410,7 @@ class Index:
         self.post_ptr = a["post_ptr"]
         self.post_start = self.post_ptr.tolist()
         self.post_names = a["post_names"]
+        self.post_tag_weight = a["post_tag_weight"]
         self.idf = a["idf"]
         self.name_mass = a["name_mass"]
         self.del_hash = a["del_hash"]
@@ -575,14 +576,15 @@ class Index:
         return self.unknown_idf
 
     def initials_found(self, names: np.ndarray, letters: set[str]) -> np.ndarray:
-        """For each name, how many of ``letters`` start one of its parts (vectorised)."""
+        """For each name, how many of ``letters`` start one of its parts other than particles (vectorised)."""
         if self._raw_first is None:
             self._raw_first = np.array([ord(t[0]) if t else 0 for t in self.raw_list], dtype=np.int32)
         starts = self.name_ptr[names]
         lengths = (self.name_ptr[names + 1] - starts).astype(np.int64)
         owner = np.repeat(np.arange(len(names)), lengths)
         offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        firsts = self._raw_first[self.tok_raw[np.repeat(starts, lengths) + offsets]]
+        positions = np.repeat(starts, lengths) + offsets
+        firsts = np.where(self.tok_tag[positions] == TAG_CODES["particle"], 0, self._raw_first[self.tok_raw[positions]])
         found = np.zeros(len(names), dtype=np.int32)
         for letter in letters:
             found += np.bincount(owner[firsts == ord(letter)], minlength=len(names)) > 0
@@ -665,14 +667,15 @@ class Index:
         return tuple(sorted(found.items(), key=lambda t: -t[1])[:limit])
 
     # --- candidate stage ----------------------------------------------
-    def candidate_names(self, token_terms: list[tuple[tuple[tuple[int, float], ...], float, float]],
+    def candidate_names(self, token_terms: list[tuple[tuple[tuple[int, float], ...], float]],
                         query_mass: float, missing_listed: float, limit: int, floor: float = 0.0,
                         headroom: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Names sharing (typo-near) keys with the query, ranked by an estimate of ``name_match``.
 
         ``token_terms`` has one entry per query part: its listed neighbour keys
-        with similarity, its tag weight and its own weight. The estimate mirrors
-        ``name_match``: matched weight / (query mass + matched listed weight +
+        with similarity, and its own weight. The estimate mirrors
+        ``name_match`` (each listed part weighs its rarity times its own tag's
+        weight): matched weight / (query mass + matched listed weight +
         missing_listed × the rest of the name's weight), ignoring joins,
         initials and one-to-one pairing; it cannot exceed matched weight / query
         mass. Parts are read rarest first; once the parts left could not lift a
@@ -684,7 +687,7 @@ class Index:
         :func:`kordon.screening.kernels.candidate_names`.
         """
         arrays = [terms.arrays() if isinstance(terms, NearTerms) else NearTerms(terms).arrays()
-                  for terms, _, _ in token_terms]
+                  for terms, _ in token_terms]
         if not arrays or query_mass <= 0:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         term_ptr = np.zeros(len(arrays) + 1, np.int64)
@@ -695,9 +698,9 @@ class Index:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         work, stamp = self._scratch(len(token_terms) + 1)
         return kernels.candidate_names(
-            self.post_ptr, self.post_names, self.idf, self.name_mass,
+            self.post_ptr, self.post_names, self.post_tag_weight, self.idf, self.name_mass,
             term_ptr, kids, sims,
-            np.array([t[2] for t in token_terms], np.float64), np.array([t[1] for t in token_terms], np.float64),
+            np.array([weight for _, weight in token_terms], np.float64),
             float(query_mass), float(missing_listed), int(limit), float(floor), float(headroom),
             float(floor - headroom), work, stamp)
 
@@ -724,9 +727,13 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
     n_names = len(name_ptr) - 1
     n_keys = len(vocab_list)
     tok_name = np.repeat(np.arange(n_names, dtype=np.int64), np.diff(name_ptr))
-    pairs = np.unique((tok_key.astype(np.int64) << 32) | tok_name)
+    pairs, first = np.unique((tok_key.astype(np.int64) << 32) | tok_name, return_inverse=True)
     pair_keys = (pairs >> 32).astype(np.int64)
     post_names = (pairs & 0xFFFFFFFF).astype(np.int32)
+    # the listed part's own tag weight in each posting (the highest, if a name repeats the key)
+    post_tag_weight = np.zeros(len(pairs), np.float32)
+    if len(tok_key):
+        np.maximum.at(post_tag_weight, first.ravel(), TAG_WEIGHT[arrays["tok_tag"]])
     post_ptr = np.zeros(n_keys + 1, dtype=np.int64)
     np.cumsum(np.bincount(pair_keys, minlength=n_keys), out=post_ptr[1:])
     # rarity: in how many entities does the key occur (an entity's many aliases count once)
@@ -745,6 +752,7 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
     return {
         "post_ptr": post_ptr,
         "post_names": post_names,
+        "post_tag_weight": post_tag_weight,
         "df": df.astype(np.int32),
         "idf": idf,
         "name_mass": name_mass.astype(np.float32),

@@ -16,17 +16,17 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, term_sim, own_weight, tag_weight,
+def candidate_names(post_ptr, post_names, post_tag_weight, idf, name_mass, term_ptr, term_kid, term_sim, own_weight,
                     query_mass, missing_listed, limit, floor, headroom, keep, work, stamp,
                     lookup_cost=16):  # pragma: no cover
     """Names sharing (typo-near) keys with the query and the estimate of their name match, best first.
 
     Query part ``t`` stands for the keys ``term_kid[term_ptr[t]:term_ptr[t + 1]]``
-    with similarities ``term_sim``; its own weight is ``own_weight[t]`` and its
-    tag weight ``tag_weight[t]``. For a name reached through key ``k`` with
-    similarity ``s`` the part matches ``s × (own + idf[k] × tag)`` of weight and
-    ``idf[k] × tag`` of the name's own; a name reached through several keys of
-    one part keeps the best. Parts are read from the one with the fewest
+    with similarities ``term_sim``; its own weight is ``own_weight[t]``. For a
+    name reached through key ``k`` with similarity ``s`` at posting ``p`` the
+    part matches ``s × (own + idf[k] × post_tag_weight[p])`` of weight and
+    ``idf[k] × post_tag_weight[p]`` of the name's own (the listed part's tag
+    weight); a name reached through several keys of one part keeps the best. Parts are read from the one with the fewest
     postings; once the parts left could not lift a name that only they reach to
     ``floor`` (``headroom``: what the caller may add later), they only add to
     names already found (looking each of those up in the part's postings when
@@ -50,7 +50,7 @@ def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, te
             n = post_ptr[k + 1] - post_ptr[k]
             if n:
                 size[t] += n
-                matched = term_sim[j] * (own_weight[t] + idf[k] * tag_weight[t])
+                matched = term_sim[j] * (own_weight[t] + idf[k])  # no tag weighs more than 1
                 if matched > best[t]:
                     best[t] = matched
     # parts from the one reading the fewest postings; a part too weak to reach the floor alone only
@@ -80,7 +80,7 @@ def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, te
                         continue
                     at = lo + np.searchsorted(post_names[lo:hi], name)
                     if at < hi and post_names[at] == name:
-                        listed = idf[k] * tag_weight[t]
+                        listed = idf[k] * post_tag_weight[at]
                         matched = term_sim[j] * (own_weight[t] + listed)
                         if matched > got_m:
                             got_m = matched
@@ -96,12 +96,12 @@ def candidate_names(post_ptr, post_names, idf, name_mass, term_ptr, term_kid, te
         n = 0
         for j in range(term_ptr[t], term_ptr[t + 1]):
             k = term_kid[j]
-            listed = idf[k] * tag_weight[t]
-            matched = term_sim[j] * (own_weight[t] + listed)
             for p in range(post_ptr[k], post_ptr[k + 1]):
                 name = post_names[p]
                 if only_found and work[name, MARK] != stamp:
                     continue
+                listed = idf[k] * post_tag_weight[p]
+                matched = term_sim[j] * (own_weight[t] + listed)
                 if work[name, SEEN] != part_stamp:
                     work[name, SEEN] = part_stamp
                     work[name, BEST_M] = matched

@@ -32,6 +32,7 @@ from kordon import config
 from kordon.model import Entity, EntityType, Name, NameKind
 from kordon.screening.features import (
     FORMAL,
+    ORGANISATIONS,
     Alignment,
     INITIAL_SIMILARITY,
     Comparison,
@@ -206,12 +207,13 @@ class Screener:
         p = s.params
         index = self.index
         distinct = {t.key: t for t in pq.tokens}.values()  # a repeated part is one part here
-        token_terms = [(t.near, _TAG_WEIGHTS[t.tag], t.weight) for t in distinct if t.near]
+        token_terms = [(t.near, t.weight) for t in distinct if t.near]
         mass = sum(t.weight for t in distinct)
         initials = {t.token for t in pq.tokens if t.tag == INITIAL}
         limit = int(p["candidate_names"]) * (4 if initials else 1)  # initials find nothing by themselves
         room = INITIAL_SIMILARITY * sum(t.weight for t in pq.tokens if t.tag == INITIAL) / max(pq.mass, 1e-9)
-        names, estimate = index.candidate_names(token_terms, mass, p["missing_listed"], limit, floor, room)
+        left_out = p["missing_listed_organisation"] if pq.parsed.type in ORGANISATIONS else p["missing_listed"]
+        names, estimate = index.candidate_names(token_terms, mass, left_out, limit, floor, room)
         out: list[Candidate] = []
         if len(names):
             if initials:

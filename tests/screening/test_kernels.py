@@ -78,7 +78,7 @@ def test_candidate_estimates_follow_their_definition_and_pruning_keeps_what_can_
     keep = floor - headroom
     lookup_cost = data.draw(st.sampled_from([0, 16, 10**9]))  # found names looked up always / sometimes / never
     names, est = kernels.candidate_names(post_ptr, post_names, post_tag, idf, name_mass, term_ptr, kids, sims, own,
-                                         mass, 0.65, n_names, floor, headroom, keep, np.zeros((n_names, 6)), 1,
+                                         mass, 0.65, n_names, floor, headroom, keep, np.zeros((n_names, 6), np.float32), 1,
                                          lookup_cost)
     # the definition: per part, the best key reaching the name, the listed part weighing its own tag
     expected: dict[int, list[float]] = {}

@@ -236,6 +236,7 @@ class Comparison:
     tags: list[int]
     tokens: list[str]  # the listed name's Latin tokens
     alignment: Alignment | None = None
+    values: list[tuple[str, float, str]] | None = None  # (feature, value, detail) of each, once scored in full
 
 
 # --- name alignment -----------------------------------------------------------------

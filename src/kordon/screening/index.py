@@ -381,8 +381,8 @@ class NearTerms(tuple):
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._arrays is None:
-            self._arrays = (np.fromiter((k for k, _ in self), np.int32, len(self)),
-                            np.fromiter((s for _, s in self), np.float32, len(self)))
+            pairs = np.array(self, np.float64).reshape(-1, 2)
+            self._arrays = (pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.float32))
         return self._arrays
 
 
@@ -690,8 +690,10 @@ class Index:
                   for terms, _ in token_terms]
         if not arrays or query_mass <= 0:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        term_ptr = np.zeros(len(arrays) + 1, np.int64)
-        np.cumsum([len(k) for k, _ in arrays], out=term_ptr[1:])
+        ends = [0]
+        for k, _ in arrays:
+            ends.append(ends[-1] + len(k))
+        term_ptr = np.array(ends, np.int64)
         kids = np.concatenate([k for k, _ in arrays])
         sims = np.concatenate([v for _, v in arrays])
         if not len(kids):
@@ -707,8 +709,8 @@ class Index:
     def _scratch(self, stamps: int) -> tuple[np.ndarray, int]:
         """The per-thread work array of the candidate stage, and the first of ``stamps`` fresh stamps."""
         scratch = getattr(self._local, "scratch", None)
-        if scratch is None or scratch[1] + stamps >= 2**52:
-            scratch = self._local.scratch = [np.zeros((self.name_count, 6), np.float64), 0]
+        if scratch is None or scratch[1] + stamps >= 2**24:  # stamps stay exact in float32 up to 2**24
+            scratch = self._local.scratch = [np.zeros((self.name_count, 6), np.float32), 0]
         stamp = scratch[1] + 1
         scratch[1] += stamps
         return scratch[0], stamp

@@ -33,8 +33,9 @@ def candidate_names(post_ptr, post_names, post_tag_weight, idf, name_mass, term_
     that is cheaper than reading them all). The estimate is ``matched / (query_mass + listed +
     missing_listed × the rest of the name's weight)``, at most 1.
 
-    ``work`` is a float64 array of shape (names, 6), one row per listed name so
-    that a name's scratch values share a cache line; ``stamp`` must be new for
+    ``work`` is a float32 array of shape (names, 6), one row per listed name so
+    that a name's scratch values share a cache line (stamps are stored in it
+    too, so they must stay below 2**24); ``stamp`` must be new for
     every call and every part (the call uses ``stamp`` to ``stamp + parts``).
     Returns the names (int32) with an estimate of at least ``keep`` and the
     estimates (float32), at most ``limit`` of them, best first.

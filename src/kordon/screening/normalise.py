@@ -331,5 +331,6 @@ def _normalise(name: str, entity_type: str) -> NameForm:
 
 
 def clear_caches() -> None:
-    """Forget the names normalised so far (for fair timing; part spellings stay cached)."""
+    """Forget the names and parts normalised so far (for fair timing)."""
     _normalise.cache_clear()
+    _KEYS.clear()

@@ -69,21 +69,24 @@ def score(c: Comparison, s: Settings, floor: float | None = None) -> float:
     """
     total = 0.0
     headroom = s.headroom(c.entity in c.query.id_entities) if floor is not None else 0.0
+    values = []
     for feature, weight in s.weights:
-        value, _ = feature.func(c)
+        value, detail = feature.func(c)
+        values.append((feature.name, value, detail))
         total += weight * value
         if floor is not None:
             if weight > 0 and (feature.name != "identifier_match" or c.entity in c.query.id_entities):
                 headroom -= weight
             if total + headroom < floor:
                 return max(0.0, min(total, floor - 1e-9))
+    c.values = values  # kept for the explanation
     return min(1.0, max(0.0, total))
 
 
 def contributions(c: Comparison, s: Settings) -> list[FeatureContribution]:
     """Every feature with its value, weight and detail (for the explanation of a hit)."""
-    out = []
-    for feature, weight in s.weights:
-        value, detail = feature.func(c)
-        out.append(FeatureContribution(feature.name, round(value, 4), weight, detail))
-    return out
+    values = c.values
+    if values is None or [name for name, _, _ in values] != [f.name for f, _ in s.weights]:
+        values = [(feature.name, *feature.func(c)) for feature, _ in s.weights]
+    return [FeatureContribution(name, round(value, 4), weight, detail)
+            for (_, weight), (name, value, detail) in zip(s.weights, values)]

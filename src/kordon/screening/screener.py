@@ -273,6 +273,8 @@ class Screener:
                     aligned[form] = comp.alignment
                 if top is None or value > top[0]:
                     top = (value, comp)
+                if value >= 1.0:
+                    break  # no other name of the entity can score higher
             if top and top[0] >= threshold:
                 best.append((top[0], top[1], cand.via))
         best.sort(key=lambda t: (-t[0], t[1].entity))

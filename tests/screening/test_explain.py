@@ -52,3 +52,11 @@ def test_explanation_is_json_ready(engine):
     assert {f["name"] for f in data["details"]["features"]} >= {"name_match", "dob_match"}
     assert all("contribution" in f for f in data["details"]["features"])
     assert data["details"]["tokens"][0]["query"]
+
+
+def test_packed_explanation_comes_back_the_same(engine):
+    from kordon.screening.query import Explanation
+
+    for name in ("Aleksandr Volkov", "Steppe Electronics"):
+        for hit in engine.screen(name):
+            assert Explanation.unpacked(hit.explanation.packed()) == hit.explanation

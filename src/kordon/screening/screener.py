@@ -387,9 +387,9 @@ class Screener:
 _WORKER: tuple[Screener, Settings, int] | None = None
 
 # What a worker sends back for one query: the validated name and, per hit, (entity row, name row,
-# score, explanation); or the error. Numbers and explanations cross the process boundary much faster
+# score, explanation as plain tuples); or the error. Numbers and explanations cross the process boundary much faster
 # than hits with their entities; the parent decodes an entity only when it is read.
-_Compact = tuple[str | None, list[tuple[int, int, float, Explanation]], str | None]
+_Compact = tuple[str | None, list[tuple[int, int, float, tuple]], str | None]
 
 
 def _work(chunk: list[Query]) -> list[_Compact]:
@@ -398,7 +398,7 @@ def _work(chunk: list[Query]) -> list[_Compact]:
     for query in chunk:
         try:
             pq = screener.prepare(query)
-            rows = [(comp.entity, comp.name, value, screener._explain(comp, value, s, via))
+            rows = [(comp.entity, comp.name, value, screener._explain(comp, value, s, via).packed())
                     for value, comp, via in screener._scored(pq, s)[:limit]]
             out.append((pq.parsed.name, rows, None))
         except QueryError as exc:
@@ -416,7 +416,7 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
     gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
     try:
         with ctx.Pool(workers) as pool:
-            chunks = _chunks(queries, 256)
+            chunks = _chunks(queries, 64)
             pending = iter(chunks)
             sent: list[list[Query]] = []
 
@@ -432,7 +432,7 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
                         yield ScreenResult(query, [], error)
                     else:
                         yield ScreenResult(query, [
-                            screener._hit(lambda why=why: why, entity, listed, value, name)
+                            screener._hit(lambda why=why: Explanation.unpacked(why), entity, listed, value, name)
                             for entity, listed, value, why in rows])
     finally:
         gc.unfreeze()

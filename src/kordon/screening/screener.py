@@ -416,12 +416,10 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
     gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
     try:
         with ctx.Pool(workers) as pool:
-            chunks = _chunks(queries, 64)
-            pending = iter(chunks)
-            sent: list[list[Query]] = []
+            sent: list[list[Query]] = []  # the chunks handed out, to pair with their results
 
             def feed() -> Iterator[list[Query]]:
-                for chunk in pending:
+                for chunk in _chunks(queries, 64):
                     sent.append(chunk)
                     yield chunk
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -186,8 +186,10 @@ def _generic_tokens() -> frozenset[str]:
 # --- the two sides of a comparison -----------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryToken:
+    """One prepared query part; frozen, so that one object serves every query with the same part."""
+
     token: str  # as the normaliser wrote it (for explanations)
     key: str  # spelling-folded key
     kid: int  # the key's id in the index vocabulary, -1 if no list has it
@@ -196,8 +198,9 @@ class QueryToken:
     near: tuple[tuple[int, float], ...]  # listed keys within one typo (loose similarity), for candidates
     last: bool = False  # the query's last part (may be cut short)
 
-    def __post_init__(self) -> None:
-        self.near_keys = frozenset(kid for kid, _ in self.near)
+    @cached_property
+    def near_keys(self) -> frozenset[int]:
+        return frozenset(kid for kid, _ in self.near)
 
 
 @dataclass(slots=True)

@@ -159,9 +159,10 @@ class Screener:
             cache_key = (token, key, tag, i == last, latin, person, min_loose)
             part = cache.get(cache_key)
             if part is None:
-                part = cache[cache_key] = self._prepare_part(token, key, tag, i == last, latin, person, min_loose)
-            tag, weight, loose = part
-            tokens.append(QueryToken(token, key, index.vocab.get(key, -1), tag, weight, loose, i == last))
+                new_tag, weight, loose = self._prepare_part(token, key, tag, i == last, latin, person, min_loose)
+                part = cache[cache_key] = QueryToken(token, key, index.vocab.get(key, -1), new_tag, weight, loose,
+                                                     i == last)
+            tokens.append(part)
         if len(cache) > 200_000:
             cache.clear()
         id_entities: dict[int, str] = {}

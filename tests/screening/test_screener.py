@@ -202,3 +202,19 @@ def test_match_pair_without_lists():
     empty = Screener.from_entities([])
     assert empty.is_empty
     assert empty.match_pair("Ivan Petrov", "Petrov Ivan").score == pytest.approx(1.0)
+
+
+def test_a_name_in_chinese_characters_matches_whole_syllables_only():
+    from kordon.model import Entity, EntityType, Name, NameKind
+
+    def person(ident: str, name: str) -> Entity:
+        return Entity(id=ident, type=EntityType.PERSON, source="t", source_id=ident,
+                      names=[Name(name, NameKind.PRIMARY)])
+
+    engine = Screener.from_entities([person("t-1", "WANG Chen"), person("t-2", "ZHANG Wei Ming"),
+                                     person("t-3", "LIU Yang")])
+    assert [h.entity_id for h in engine.screen(Query("王成", type="person"))] == []  # wang cheng: cheng is not chen
+    assert [h.entity_id for h in engine.screen(Query("王晨", type="person"))] == ["t-1"]  # wang chen
+    assert [h.entity_id for h in engine.screen(Query("刘洋", type="person"))] == ["t-3"]
+    # the same syllables typed in Latin letters may still be a typo
+    assert [h.entity_id for h in engine.screen(Query("Wang Cheng", type="person"))] == ["t-1"]

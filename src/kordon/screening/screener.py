@@ -153,15 +153,17 @@ class Screener:
         tokens = []
         last = len(form.tokens) - 1
         latin = form.script in ("Latin", "Unknown")
+        syllables = form.script == "Han"
         person = parsed.type == "person"
         cache = index.query_token_cache
         for i, (token, key, tag) in enumerate(zip(form.tokens, form.keys, token_tags(form.tokens, form.tags))):
-            cache_key = (token, key, tag, i == last, latin, person, min_loose)
+            cache_key = (token, key, tag, i == last, latin, syllables, person, min_loose)
             part = cache.get(cache_key)
             if part is None:
-                new_tag, weight, loose = self._prepare_part(token, key, tag, i == last, latin, person, min_loose)
+                new_tag, weight, loose = self._prepare_part(token, key, tag, i == last, latin, syllables, person,
+                                                            min_loose)
                 part = cache[cache_key] = QueryToken(token, key, index.vocab.get(key, -1), new_tag, weight, loose,
-                                                     i == last)
+                                                     i == last and not syllables)
             tokens.append(part)
         if len(cache) > 200_000:
             cache.clear()
@@ -178,15 +180,23 @@ class Screener:
             id_entities=id_entities,
         )
 
-    def _prepare_part(self, token: str, key: str, tag: int, last: bool, latin: bool, person: bool,
-                      min_loose: float) -> tuple[int, float, tuple[tuple[int, float], ...]]:
-        """One query part's tag, weight and listed neighbour keys (cached per index by the caller)."""
+    def _prepare_part(self, token: str, key: str, tag: int, last: bool, latin: bool, syllables: bool,
+                      person: bool, min_loose: float) -> tuple[int, float, tuple[tuple[int, float], ...]]:
+        """One query part's tag, weight and listed neighbour keys (cached per index by the caller).
+
+        A part of a name written in Chinese characters is one syllable in pinyin: a syllable one
+        letter away is another character (``cheng`` is not ``chen``), so such parts have no typo
+        neighbours and are never taken as cut short.
+        """
         index = self.index
         known = key in index.vocab
         if tag == INITIAL and not latin:
             tag = PARTICLE  # a single letter out of a transliteration is no initial
         if tag != INITIAL and is_formal_word(token, key, known, last, person):
             tag = FORMAL
+        if syllables:
+            loose: tuple[tuple[int, float], ...] = ((index.vocab[key], 1.0),) if known else ()
+            return tag, index.key_idf(key) * _TAG_WEIGHTS[tag], NearTerms(loose)
         loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else ()
         if last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
             best = dict(index.prefix_terms(token))

@@ -34,6 +34,7 @@ from kordon.trade.analyses import (
     substitution_ratios,
     unit_values,
 )
+from kordon.trade.analyses.common import break_date
 from kordon.trade.errors import TradeError
 from kordon.trade.goods import KINDS, load_goods
 from kordon.trade.loaders import FORMATS, load
@@ -255,8 +256,7 @@ class Question:
         if options["comparison"]:
             comparison = parse_window(options["comparison"])
         else:
-            comparison = Window(date(2022, 3, 1) if self.scope.freq == "M" else date(2022, 1, 1),
-                                last if self.scope.freq == "M" else last.replace(month=12))
+            comparison = Window(break_date(self.scope.freq), last if self.scope.freq == "M" else last.replace(month=12))
         if options["since_package"]:
             comparison = Window(package_start(options["since_package"]), comparison.end)
         baseline = baseline_for(options["baseline"], comparison)

@@ -123,9 +123,10 @@ def build_report(con: duckdb.DuckDBPyConnection, out: Path, scope: Scope, baseli
         ranking = roundabout_scores(con, scope, baseline, comparison, limit=max(top, 100))
     sections.append("<h2>2. Roundabout ranking: product × transit country</h2>")
     if ranking.rows:
+        leaders = ranking.to_dicts()[:15]
         add_chart("roundabout_top", charts.ranked_bars(
-            [f"{r['product_code']} → {r['transit']} (intensity {r['intensity']:.0f})" for r in ranking.to_dicts()[:15]],
-            [r["score"] for r in ranking.to_dicts()[:15]], title="Top corridors by roundabout score",
+            [f"{r['product_code']} → {r['transit']} (intensity {r['intensity']:.0f})" for r in leaders],
+            [r["score"] for r in leaders], title="Top corridors by roundabout score",
             xlabel=f"score (million {currency} per period, weighted by intensity)", source_line=provenance.line),
             "Top 15 product × transit corridors by roundabout score")
     add_table("roundabout", ranking, intro="Score = intensity/100 × value per period that could have been rerouted.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from kordon.trade.analyses.common import Scope, Table, Window, break_date, check_single_currency
+from kordon.trade.analyses.common import Scope, Table, Window, break_date, check_single_currency, previous_period
 from kordon.trade.analyses.indices import corridor_selection, window_totals_sql
 
 MIN_PERIODS = 6  # periods needed on each side of the break before it is tested
@@ -30,8 +30,8 @@ def anomaly_flags(con: duckdb.DuckDBPyConnection, scope: Scope, baseline: Window
     mean_before, mean_after, z_score, structural_break, flags (comma-separated). Only flagged series.
     """
     series = series or Window(min(baseline.start, comparison.start), max(baseline.end, comparison.end))
-    split = break_date() if scope.freq == "M" else break_date().replace(month=1)
-    before = Window(series.start, _previous(split, scope.freq))
+    split = break_date(scope.freq)
+    before = Window(series.start, previous_period(split))
     after = Window(split, series.end)
     n_before, n_after = before.units(scope.freq), after.units(scope.freq)
     select, series_where = corridor_selection(scope, [series])
@@ -69,9 +69,3 @@ def anomaly_flags(con: duckdb.DuckDBPyConnection, scope: Scope, baseline: Window
         f"baseline {baseline.label}, comparison {comparison.label}; break tested {before.label} against "
         f"{after.label}; values per period in {currency or 'n/a'}; near zero ≤ {near_zero:,.0f}, "
         f"material ≥ {material:,.0f}"])
-
-
-def _previous(day, freq):
-    if freq == "Y":
-        return day.replace(year=day.year - 1, month=12)
-    return day.replace(year=day.year - 1, month=12) if day.month == 1 else day.replace(month=day.month - 1)

@@ -195,9 +195,17 @@ def window_note(scope: Scope, baseline: Window, comparison: Window, currency: st
             f"product level {scope.level}")
 
 
-def break_date() -> date:
-    """Start of the 'after' period for breaks: the first full month after the invasion (2022-03)."""
-    return _add_months(invasion_date().replace(day=1), 1)
+def break_date(freq: str = "M") -> date:
+    """Start of the 'after' period for breaks: the first full month after the invasion (2022-03); for yearly
+    data (``freq`` Y) the first period that contains it, the start of that year."""
+    start = _add_months(invasion_date().replace(day=1), 1)
+    return start if freq == "M" else start.replace(month=1)
+
+
+def previous_period(period: date) -> date:
+    """The month before ``period`` (a first of the month); for a yearly period (1 January), December of the
+    year before, so a window ending there covers the whole previous year either way."""
+    return _add_months(period, -1)
 
 
 # ------------------------------------------------------------------ results

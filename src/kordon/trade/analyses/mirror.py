@@ -61,11 +61,11 @@ def mirror_break(table: Table, *, freq: str = "Y", min_shift: float = 1.5, z: fl
     Output (one dict per product): product_code, periods_before, periods_after, ratio_before, ratio_after,
     shift, z_score, break (bool).
     """
-    start = break_date()
-    split = start if freq == "M" else start.replace(month=1)
+    split = break_date(freq)
+    records = table.to_dicts()
     results = []
     for product in sorted(set(table.column("product_code"))):
-        rows = [r for r in table.to_dicts() if r["product_code"] == product and r["ratio"] is not None]
+        rows = [r for r in records if r["product_code"] == product and r["ratio"] is not None]
         before = [r["ratio"] for r in rows if r["period"] < split]
         after = [r["ratio"] for r in rows if r["period"] >= split]
         result = {"product_code": product, "periods_before": len(before), "periods_after": len(after),

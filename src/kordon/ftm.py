@@ -74,6 +74,7 @@ from kordon.model import (
     NameKind,
     Relation,
     RelationKind,
+    normalize_identifier,
     unique,
 )
 
@@ -237,7 +238,7 @@ def entity_to_ftm(entity: Entity) -> dict[str, Any]:
         _add(proxy, prop if proxy.schema.get(prop) else "country", country.code)
     _add(proxy, "gender", entity.gender)
     for address in entity.addresses:
-        _add(proxy, "address", address.full or address.text)
+        _add(proxy, "address", address.text)
         _add(proxy, "country", address.country)
     for identifier in entity.identifiers:
         if identifier.kind == IdKind.CRYPTO_WALLET:
@@ -437,12 +438,13 @@ def _read_identifiers(entity: Entity, props: dict[str, list[str]]) -> None:
             if kind == IdKind.IMO and value.upper().startswith("IMO"):
                 value = value[3:].strip()
             entity.add_identifier(kind, value)
-            seen.add(_plain(value))
+            seen.add(normalize_identifier(value))
     for prop in _GENERIC_ID_PROPERTIES:
         for value in props.get(prop, []):
-            if _plain(value) in seen:
+            key = normalize_identifier(value)
+            if key in seen:
                 continue
-            seen.add(_plain(value))
+            seen.add(key)
             entity.add_identifier(_generic_kind(prop, entity.type), value)
 
 
@@ -452,10 +454,6 @@ def _generic_kind(prop: str, entity_type: EntityType) -> IdKind:
     if prop == "registrationNumber":
         return IdKind.AIRCRAFT_TAIL if entity_type == EntityType.AIRCRAFT else IdKind.REGISTRATION
     return IdKind.NATIONAL_ID if entity_type == EntityType.PERSON else IdKind.OTHER
-
-
-def _plain(value: str) -> str:
-    return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -181,12 +181,10 @@ def _address(props: dict[str, list[str]]) -> Address:
         values = props.get(prop)
         return values[0] if values else None
 
-    full = first("full")
-    if not full:
-        parts = [first(p) for p in ("street", "postalCode", "city", "region")]
-        full = ", ".join(p for p in parts if p) or None
-    return Address(full=full, street=first("street"), city=first("city"), region=first("region"),
-                   postal_code=first("postalCode"), country=first("country"))
+    address = Address(street=first("street"), city=first("city"), region=first("region"),
+                      postal_code=first("postalCode"), country=first("country"))
+    address.full = first("full") or address.text  # the parts joined when there is no full text
+    return address
 
 
 def _identifier(schema: str, props: dict[str, list[str]]) -> Identifier | None:

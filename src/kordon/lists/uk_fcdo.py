@@ -60,6 +60,7 @@ from kordon.lists.uk_ofsi import (
     add_vessel_numbers,
     address_from_parts,
     countries_in,
+    merge_uk_name,
     parse_uk_date,
     places_of_birth,
     uk_date_value,
@@ -94,23 +95,10 @@ class _Designation:
     # --- names -------------------------------------------------------------
     def name(self, given: list[str | None], last: str | None, name_type: str | None,
              strength: str | None, line: int | None = None) -> None:
-        given = [clean_text(g) for g in given]
-        last = clean_text(last)
-        full = " ".join(p for p in [*given, last] if p)
-        if not full:
-            return
         kind = NAME_TYPES.get((name_type or "").strip().lower())
-        if kind is None:
-            if name_type:
-                self.warn(f"unknown name type {name_type!r}; read as an alias", "NameType", "unknown_name_type", line)
-            kind = NameKind.ALIAS
-        if (strength or "").strip().lower().startswith("low") and kind != NameKind.PRIMARY:
-            kind = NameKind.WEAK
-        if self.entity.type == EntityType.PERSON:
-            middle = " ".join(p for p in given[1:] if p) or None
-            merge_name(self.entity, full, kind, first_name=given[0], middle_name=middle, last_name=last)
-        else:
-            merge_name(self.entity, full, kind)
+        # An empty name is skipped silently, so its name type is only checked when it has one.
+        if merge_uk_name(self.entity, given, last, kind or NameKind.ALIAS, strength) and kind is None and name_type:
+            self.warn(f"unknown name type {name_type!r}; read as an alias", "NameType", "unknown_name_type", line)
 
     def non_latin_name(self, text: str | None, language: str | None) -> None:
         lang = LANGUAGES.get((clean_text(language) or "").lower())

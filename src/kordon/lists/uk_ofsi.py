@@ -176,6 +176,28 @@ def places_of_birth(towns: str | None, countries: str | None) -> list[str]:
     return [", ".join(town_items + country_items)]
 
 
+def merge_uk_name(entity: Entity, given: list[str | None], last: str | None, kind: NameKind,
+                  strength: str | None) -> bool:
+    """Merge a name printed as given names ("Name 1".."Name 5") and a last name ("Name 6").
+
+    A low-quality alias ("Alias Quality" / "AliasStrength" Low) becomes weak;
+    people's names keep their parts. False when the name is empty (nothing merged).
+    """
+    given = [clean_text(g) for g in given]
+    last = clean_text(last)
+    full = " ".join(p for p in [*given, last] if p)
+    if not full:
+        return False
+    if (strength or "").strip().lower().startswith("low") and kind != NameKind.PRIMARY:
+        kind = NameKind.WEAK
+    if entity.type == EntityType.PERSON:
+        middle = " ".join(p for p in given[1:] if p) or None
+        merge_name(entity, full, kind, first_name=given[0], middle_name=middle, last_name=last)
+    else:
+        merge_name(entity, full, kind)
+    return True
+
+
 def add_remark(entity: Entity, text: str | None) -> None:
     text = clean_text(text)
     if not text:
@@ -259,18 +281,9 @@ class _OfsiGroup:
                 self.report.warn(f"unknown Alias Type {row.get('Alias Type')!r}; read as an alias",
                                  path=self.path, line=line, field="Alias Type", kind="unknown_alias_type")
             kind = NameKind.ALIAS
-        if (row.get("Alias Quality") or "").strip().lower().startswith("low") and kind != NameKind.PRIMARY:
-            kind = NameKind.WEAK
-        given = [clean_text(row.get(f"Name {i}")) for i in range(1, 6)]
-        last = clean_text(row.get("Name 6"))
-        full = " ".join(p for p in [*given, last] if p)
-        if not full:
+        if not merge_uk_name(self.entity, [row.get(f"Name {i}") for i in range(1, 6)], row.get("Name 6"), kind,
+                             row.get("Alias Quality")):
             self.report.warn("row without a name", path=self.path, line=line, field="Name 6", kind="empty_name")
-        elif self.entity.type == EntityType.PERSON:
-            middle = " ".join(p for p in given[1:] if p) or None
-            merge_name(self.entity, full, kind, first_name=given[0], middle_name=middle, last_name=last)
-        else:
-            merge_name(self.entity, full, kind)
         if original := clean_text(row.get("Name Non-Latin Script")):
             language = clean_text(row.get("Non-Latin Script Language"))
             merge_name(self.entity, original, NameKind.ORIGINAL_SCRIPT, lang=LANGUAGES.get((language or "").lower()))

@@ -275,7 +275,8 @@ class UsCslSource(ListSource):
             return None
         slug = list_slug(list_name)
         source_id = row_id(row, slug)
-        births = [d for d in (parse_date(v) for v in split_values(row.get("dates_of_birth"))) if d]
+        birth_texts = split_values(row.get("dates_of_birth"))
+        births = [parse_date(v) for v in birth_texts]  # None where unreadable: warned about below
         type_text = (clean_text(row.get("type")) or "").lower()
         entity_type = ENTITY_TYPES.get(type_text)
         guessed = entity_type is None
@@ -283,7 +284,7 @@ class UsCslSource(ListSource):
             if type_text:
                 report.warn(f"unknown type {row.get('type')!r}; guessed from the name", path=path, line=line,
                             field="type", kind="unknown_type")
-            entity_type = guess_type(name, slug, bool(births))
+            entity_type = guess_type(name, slug, any(births))
         entity = Entity(id=f"{self.name}-{source_id}", type=entity_type, source=self.name, source_id=source_id)
         if guessed:
             entity.extra["type_guessed"] = True
@@ -291,10 +292,10 @@ class UsCslSource(ListSource):
         entity.add_name(name, NameKind.PRIMARY)
         for alias in split_values(row.get("alt_names")):
             entity.add_name(alias, NameKind.ALIAS)
-        for date in births:
-            entity.add_date(date)
-        for value in split_values(row.get("dates_of_birth")):
-            if parse_date(value) is None:
+        for value, date in zip(birth_texts, births):
+            if date is not None:
+                entity.add_date(date)
+            else:
                 report.warn(f"unreadable date of birth {value!r}", path=path, line=line, field="dates_of_birth",
                             kind="bad_date")
         for place in split_values(row.get("places_of_birth")):

@@ -88,3 +88,16 @@ def test_fixture():
     assert uk.extra["titles"] == ["Mr"] and uk.listed_on == "2022-03-15"
     assert entities["multi-dtc-dtc1"].type == EntityType.PERSON
     assert [(p.kind, p.line) for p in report.problems] == [("no_id", 8)]
+
+
+def test_an_organisation_date_does_not_turn_a_person_birth_date_into_a_founding_date(tmp_path):
+    header = ("surname,forename,middle_names,full_name,title,entity_type,DOB,nationality,date_added,address,"
+              "personal_id,sanction_list,list_internal_id,regime")
+    rows = [f',,,Test Holding Ltd,,Entity,1977-05-05,,,,,"{EL}",org1,',
+            f',,,"PERSONOV, Petr",,Individual,1977-05-05,,,,,"{SDN}",p1,']
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    entities = list(SOURCE.read(path, ImportReport(SOURCE.name, str(path))))
+    kinds = {e.type == EntityType.PERSON: [d.kind for d in e.dates] for e in entities}
+    assert kinds[True] == [DateKind.BIRTH]
+    assert kinds[False] == [DateKind.INCORPORATION]

@@ -32,6 +32,7 @@ Per-list conventions handled:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -188,8 +189,8 @@ class _Group:
         entity.type = self.entity_type
         if entity.type != EntityType.PERSON:
             # The US lists give organisations' founding dates in "ids"; a "DOB" on them is one too.
-            for date in entity.dates:
-                date.kind = DateKind.INCORPORATION
+            # new objects: parsed dates are cached and shared with other entities
+            entity.dates = [replace(date, kind=DateKind.INCORPORATION) for date in entity.dates]
             for name in entity.names:
                 name.first_name = name.middle_name = name.last_name = None
         ensure_primary(entity)

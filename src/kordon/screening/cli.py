@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kordon.lists.cli import StoreOpt, fail, open_store
 from kordon.screening.explain import explanation_line
 from kordon.screening.files import (
     InputError,
@@ -37,14 +38,8 @@ HIT_FIELDS = ("score", "source", "source_id", "entity_id", "listed_name", "match
 SCHEMAS = {"person": "person", "company": "company", "organization": "organization", "legalentity": "any",
            "vessel": "vessel", "airplane": "aircraft", "aircraft": "aircraft", "any": "any", "thing": "any"}
 
-StoreOpt = typer.Option(None, "--store", help="List store file (default: $KORDON_STORE or $KORDON_HOME/lists.sqlite).")
 ThresholdOpt = typer.Option(None, "--threshold", help="Report hits scoring at least this (default: the documented one in screening/data/weights.yml).")
 WeightOpt = typer.Option([], "--weight", help="Override a feature weight, e.g. dob_mismatch=-0.4 (repeatable).")
-
-
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def parse_weights(pairs: list[str]) -> dict[str, float]:
@@ -63,12 +58,8 @@ def parse_weights(pairs: list[str]) -> dict[str, float]:
 def load_screener(store_path: Path | None, require_lists: bool = True):
     """The screener over the store's current lists (index loaded, or built with a notice)."""
     from kordon.screening.screener import Screener
-    from kordon.store import Store, StoreError
 
-    try:
-        store = Store.open(store_path)
-    except StoreError as exc:
-        fail(str(exc))
+    store = open_store(store_path)
     if require_lists and not store.current_versions():
         fail(EMPTY_STORE)
     status = err.status("building the screening index (first use after a list changed)") \

@@ -18,10 +18,12 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
+from kordon.screening import names
 from kordon.screening.index import (
     TAG_CODES,
     TAG_WEIGHT,
     TYPE_CODES,
+    TYPE_NAMES,
     Index,
     country_code,
     ocr_fold,
@@ -104,8 +106,6 @@ def _formal_words() -> tuple[frozenset[str], frozenset[str], dict[str, str], dic
     """The normaliser's titles, and its legal-form and generic company words (tokens and keys),
     with the one-typo variants and the three-letter starts of the words of five letters or more;
     last, the starts of the words that end a name (generic words, last words of legal forms)."""
-    from kordon.screening import names
-
     titles: set[str] = set()
     for phrases in names.titles(True).by_first.values():
         for toks, _ in phrases:
@@ -155,7 +155,7 @@ def is_formal_word(token: str, key: str, known: bool, last: bool, person: bool =
         return True  # a title comes before a name: a last "Khan" or "General" is a name
     if person:
         return False
-    if known and token in _generic_tokens():
+    if known and token in names.generic_words():
         return False  # the normaliser tags it "generic" here and in every listed name: same weight on both sides
     folded = ocr_fold(token)
     # A key alone says "company word" only when it is long enough not to collide with a name's key
@@ -174,13 +174,6 @@ def is_formal_word(token: str, key: str, known: bool, last: bool, person: bool =
     if known:
         return False
     return any(len(f) >= 4 and (f in near or any(f[:i] + f[i + 1 :] in near for i in range(len(f)))) for f in forms)
-
-
-@lru_cache(maxsize=1)
-def _generic_tokens() -> frozenset[str]:
-    from kordon.screening import names
-
-    return names.generic_words()
 
 
 # --- the two sides of a comparison -----------------------------------------------
@@ -541,10 +534,7 @@ def type_mismatch(c: Comparison) -> tuple[float, str]:
     have = int(c.index.ent_type[c.entity])
     if want == have or (want in LEGAL and have in LEGAL):
         return 0.0, ""
-    return 1.0, f"query is a {_TYPE_NAMES[want]}, listed entity is a {_TYPE_NAMES[have]}"
-
-
-_TYPE_NAMES = list(TYPE_CODES)
+    return 1.0, f"query is a {TYPE_NAMES[want]}, listed entity is a {TYPE_NAMES[have]}"
 
 
 @dataclass(frozen=True, slots=True)

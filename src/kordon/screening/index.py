@@ -59,7 +59,6 @@ TYPE_NAMES = [t.value for t in EntityType]
 KIND_CODES = {k.value: i for i, k in enumerate(NameKind)}
 KINDS = list(NameKind)
 TAG_CODES = {"name": 0, "generic": 1, "particle": 2, "initial": 3, "patronymic": 4, "formal": 5}
-TAGS = list(TAG_CODES)
 
 # Identifier kinds that name one holder; a KPP is shared by many companies.
 NON_UNIQUE_IDS = {IdKind.KPP.value}
@@ -153,25 +152,17 @@ def _date_record(date) -> tuple[int, int, int] | None:
     return years[0], years[1], exact
 
 
-class _TokenInfo:
-    """Per distinct token: its tag override (patronymic), cached during a build."""
-
-    def __init__(self) -> None:
-        self.patronymic: dict[str, bool] = {}
-
-    def is_patronymic(self, token: str) -> bool:
-        hit = self.patronymic.get(token)
-        if hit is None:
-            hit = self.patronymic[token] = bool(PATRONYMIC.match(token))
-        return hit
+@lru_cache(maxsize=1 << 18)
+def _is_patronymic(token: str) -> bool:
+    return PATRONYMIC.match(token) is not None
 
 
-def token_tags(tokens: Iterable[str], tags: Iterable[str], info: _TokenInfo | None = None) -> list[int]:
+def token_tags(tokens: Iterable[str], tags: Iterable[str]) -> list[int]:
     """The normaliser's tags as codes, with patronymics marked (they may be dropped in queries)."""
     out = []
     for token, tag in zip(tokens, tags):
         code = TAG_CODES.get(tag, 0)
-        if code == 0 and (info.is_patronymic(token) if info else PATRONYMIC.match(token)):
+        if code == 0 and _is_patronymic(token):
             code = TAG_CODES["patronymic"]
         out.append(code)
     return out
@@ -233,7 +224,6 @@ class Segment:
     def from_records(cls, records: Iterable[EntityRecord], meta: dict | None = None) -> Segment:
         vocab: dict[str, int] = {}
         raw_vocab: dict[str, int] = {}
-        info = _TokenInfo()
         entity_ids: list[str] = []
         entity_json: list[str] = []
         objects: list[Entity] = []
@@ -273,7 +263,7 @@ class Segment:
                     if rid is None:
                         rid = raw_vocab[token] = len(raw_vocab)
                     tok_raw.append(rid)
-                tok_tag.extend(token_tags(form.tokens, form.tags, info))
+                tok_tag.extend(token_tags(form.tokens, form.tags))
                 name_ptr.append(len(tok_key))
                 added += 1
             if not added and not rec.identifiers:
@@ -329,10 +319,7 @@ class Segment:
 
     def with_json(self) -> dict[str, np.ndarray]:
         """The arrays, with the entities as JSON (serialised now if the segment holds objects)."""
-        if self.entities is None:
-            return self.arrays
-        blob, off = pack_strings([entity_json(e) for e in self.entities])
-        return {**self.arrays, "entity_json_blob": blob, "entity_json_off": off}
+        return _with_json(self.arrays, self.entities)
 
     @property
     def entity_count(self) -> int:
@@ -345,6 +332,14 @@ class Segment:
     def load(cls, path: Path) -> Segment:
         arrays, meta = _load_arrays(path)
         return cls(arrays, meta)
+
+
+def _with_json(arrays: dict[str, np.ndarray], entities: list[Entity] | None) -> dict[str, np.ndarray]:
+    """``arrays`` with ``entities`` serialised into the JSON table (as they are when there are no objects)."""
+    if entities is None:
+        return arrays
+    blob, off = pack_strings([entity_json(e) for e in entities])
+    return {**arrays, "entity_json_blob": blob, "entity_json_off": off}
 
 
 def _save_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
@@ -408,7 +403,6 @@ class Index:
         self.tok_tag = a["tok_tag"]
         self.tok_raw = a["tok_raw"]
         self.post_ptr = a["post_ptr"]
-        self.post_start = self.post_ptr.tolist()
         self.post_names = a["post_names"]
         self.post_tag_weight = a["post_tag_weight"]
         self.idf = a["idf"]
@@ -421,12 +415,8 @@ class Index:
         self.vocab_list = unpack_strings(a["vocab_blob"], a["vocab_off"])
         self.vocab = {k: i for i, k in enumerate(self.vocab_list)}
         self.raw_list = unpack_strings(a["raw_vocab_blob"], a["raw_vocab_off"])
-        self.raw_vocab = {k: i for i, k in enumerate(self.raw_list)}
-        self.raw_key = a["raw_key"].tolist()
         # typo-index forms: keys first, then raw tokens that differ from their key
-        self.forms = self.vocab_list + [self.raw_list[r] for r in a["raw_forms"].tolist()]
-        self.form_key = a["form_key"].tolist()
-        self.form_blob, self.form_off, self.form_key_array = a["form_blob"], a["form_off"], a["form_key"]
+        self.form_blob, self.form_off, self.form_key = a["form_blob"], a["form_off"], a["form_key"]
         self.idf_list = self.idf.tolist()
         self.unknown_idf = float(meta["unknown_idf"])
         self.ids: dict[str, list[int]] = {}
@@ -437,7 +427,7 @@ class Index:
         self._local = threading.local()
         self._sorted_forms: list[tuple[str, int]] | None = None
         self._raw_first: np.ndarray | None = None
-        self._fuzzy_cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+        self._fuzzy_cache: dict[tuple[str, str, float], tuple[tuple[int, float], ...]] = {}
         self.query_token_cache: dict[tuple, tuple] = {}  # the screener's prepared query parts
         self._directory: tuple[np.ndarray, int] | None = None
 
@@ -512,11 +502,7 @@ class Index:
         return cls.from_segments([Segment.build(entities)], meta)
 
     def save(self, path: Path) -> None:
-        arrays = self.arrays
-        if self.entities is not None:
-            blob, off = pack_strings([entity_json(e) for e in self.entities])
-            arrays = {**arrays, "entity_json_blob": blob, "entity_json_off": off}
-        _save_arrays(path, arrays, self.meta)
+        _save_arrays(path, _with_json(self.arrays, self.entities), self.meta)
 
     @classmethod
     def load(cls, path: Path) -> Index:
@@ -563,8 +549,7 @@ class Index:
         self.idf_list = [reference.key_idf(k) for k in self.vocab_list]
         self.idf = np.array(self.idf_list, dtype=np.float32)
         self.unknown_idf = reference.unknown_idf
-        weights = self.idf[self.tok_key] * TAG_WEIGHT[self.tok_tag]
-        self.name_mass = np.add.reduceat(weights, self.name_ptr[:-1]).astype(np.float32)
+        self.name_mass = _name_mass(self.idf, self.tok_key, self.tok_tag, self.name_ptr)
 
     def key_idf(self, key: str) -> float:
         """Rarity weight of a key; keys no list has are as rare as can be."""
@@ -610,7 +595,7 @@ class Index:
         typo similarity (at least ``min_similarity``): loose on purpose, this
         finds candidates and scoring judges them. Cached per part.
         """
-        cache_key = (token, key)
+        cache_key = (token, key, min_similarity)
         cached = self._fuzzy_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -625,7 +610,7 @@ class Index:
                 offsets.append(offsets[-1] + len(p))
             kids, sims = kernels.near_forms(
                 np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
-                *self._hash_directory(), self.form_blob, self.form_off, self.form_key_array, exact, float(min_similarity),
+                *self._hash_directory(), self.form_blob, self.form_off, self.form_key, exact, float(min_similarity),
                 *self._typo_scratch())
             found.update(zip(kids.tolist(), sims.tolist()))
         out = tuple(found.items())
@@ -653,7 +638,7 @@ class Index:
         """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
         similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length."""
         if self._sorted_forms is None:
-            self._sorted_forms = sorted((f, self.form_key[i]) for i, f in enumerate(self.forms))
+            self._sorted_forms = sorted(zip(unpack_strings(self.form_blob, self.form_off), self.form_key.tolist()))
         forms = self._sorted_forms
         found: dict[int, float] = {}
         i = bisect_left(forms, (text, -1))
@@ -667,7 +652,7 @@ class Index:
         return tuple(sorted(found.items(), key=lambda t: -t[1])[:limit])
 
     # --- candidate stage ----------------------------------------------
-    def candidate_names(self, token_terms: list[tuple[tuple[tuple[int, float], ...], float]],
+    def candidate_names(self, token_terms: list[tuple[NearTerms, float]],
                         query_mass: float, missing_listed: float, limit: int, floor: float = 0.0,
                         headroom: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Names sharing (typo-near) keys with the query, ranked by an estimate of ``name_match``.
@@ -686,8 +671,7 @@ class Index:
         estimates, best first. The loop is compiled:
         :func:`kordon.screening.kernels.candidate_names`.
         """
-        arrays = [terms.arrays() if isinstance(terms, NearTerms) else NearTerms(terms).arrays()
-                  for terms, _ in token_terms]
+        arrays = [terms.arrays() for terms, _ in token_terms]
         if not arrays or query_mass <= 0:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         ends = [0]
@@ -721,6 +705,13 @@ def _remap(vocab: dict[str, int], local: list[str]) -> np.ndarray:
     return np.fromiter((vocab.setdefault(k, len(vocab)) for k in local), dtype=np.int32, count=len(local))
 
 
+def _name_mass(idf: np.ndarray, tok_key: np.ndarray, tok_tag: np.ndarray, name_ptr: np.ndarray) -> np.ndarray:
+    """Each name's weight: the rarity of its keys times their tag weights, summed."""
+    if len(name_ptr) < 2 or not len(tok_key):
+        return np.zeros(len(name_ptr) - 1, np.float32)
+    return np.add.reduceat(idf[tok_key] * TAG_WEIGHT[tok_tag], name_ptr[:-1]).astype(np.float32)
+
+
 def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list[str],
             n_ent: int) -> dict[str, np.ndarray]:
     """Postings, rarity weights, name masses and the typo index, from the merged name arrays."""
@@ -742,8 +733,6 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
     ent_pairs = np.unique((pair_keys << 32) | arrays["name_entity"][post_names].astype(np.int64))
     df = np.bincount((ent_pairs >> 32).astype(np.int64), minlength=n_keys)
     idf = np.log1p(max(n_ent, 1) / np.maximum(df, 1)).astype(np.float32)
-    tok_weight = idf[tok_key] * TAG_WEIGHT[arrays["tok_tag"]] if len(tok_key) else np.zeros(0, np.float32)
-    name_mass = np.add.reduceat(tok_weight, name_ptr[:-1]) if n_names and len(tok_key) else np.zeros(n_names)
     # each Latin token's key; tokens spelt differently from their key are typo-index forms too
     raw_key = np.zeros(len(raw_list), dtype=np.int32)
     raw_key[arrays["tok_raw"]] = tok_key
@@ -757,14 +746,12 @@ def _derive(arrays: dict[str, np.ndarray], vocab_list: list[str], raw_list: list
         "post_tag_weight": post_tag_weight,
         "df": df.astype(np.int32),
         "idf": idf,
-        "name_mass": name_mass.astype(np.float32),
+        "name_mass": _name_mass(idf, tok_key, arrays["tok_tag"], name_ptr),
         "del_hash": del_hash,
         "del_form": del_form,
         "form_blob": form_blob,
         "form_off": form_off,
         "form_key": np.concatenate([np.arange(len(vocab_list), dtype=np.int32), raw_key[raw_forms]]).astype(np.int32),
-        "raw_key": raw_key,
-        "raw_forms": np.array(raw_forms, dtype=np.int32),
     }
 
 

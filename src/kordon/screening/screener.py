@@ -22,7 +22,6 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +61,6 @@ from kordon.screening.score import Settings, contributions, score, settings
 INITIAL = TAG_CODES["initial"]
 PARTICLE = TAG_CODES["particle"]
 _TAG_WEIGHTS = TAG_WEIGHT.tolist()
-
-
-@lru_cache(maxsize=65536)
-def _normalise_query(name: str, entity_type: str) -> NameForm:
-    return normalise_name(name, entity_type)
 
 
 @dataclass(slots=True)
@@ -127,7 +121,6 @@ class Screener:
     def clear_caches(self) -> None:
         """Forget what earlier queries left in caches (normalised names, prepared parts, typo neighbours);
         for fair timing."""
-        _normalise_query.cache_clear()
         normalise.clear_caches()
         self.index.clear_caches()
 
@@ -140,7 +133,7 @@ class Screener:
         """Validate and normalise a query and look its parts up in the index."""
         parsed = query.validate()
         try:
-            form = _normalise_query(parsed.name, parsed.type)
+            form = normalise_name(parsed.name, parsed.type)  # cached by the normaliser
         except EmptyName as exc:
             raise QueryError(f"nothing to match in name {parsed.name!r}: {exc}") from None
         if not form.keys:
@@ -492,7 +485,7 @@ def load_or_build(store: Any, directory: Path, progress: Callable[[str], None] |
                 segment = None
         if segment is None:
             say(f"indexing {v.source} (version {v.id}, {v.entity_count} entities)")
-            segment = Segment.from_records(records_from_json(_stored_json(store, v.id)),
+            segment = Segment.from_records(records_from_json(store.iter_entity_json(v.id)),
                                            {"source": v.source, "version": v.id})
             _try(say, segment.save, path)
         segments.append(segment)
@@ -516,12 +509,3 @@ def _try(say: Callable[[str], None], save: Callable[[Path], None], path: Path) -
         say(f"could not save the index ({exc}); it will be rebuilt at the next start")
         return False
     return True
-
-
-def _stored_json(store: Any, version_id: int) -> Iterator[str]:
-    """The stored JSON of a version's entities, without building Entity objects (much faster)."""
-    if hasattr(store, "iter_entity_json"):
-        return store.iter_entity_json(version_id)
-    from kordon.screening.index import entity_json
-
-    return (entity_json(e) for e in store.iter_entities(version_id=version_id))

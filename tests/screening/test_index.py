@@ -11,12 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kordon.lists.base import ImportReport, ListSource
-from kordon.model import Entity
+from kordon.model import Entity, EntityType, Name
 from kordon.screening.index import (
     Index,
     Segment,
     entity_json,
     records_from_json,
+    unpack_strings,
 )
 from kordon.screening.normalise import name_key
 from kordon.screening.query import Query
@@ -89,6 +90,25 @@ def test_typo_neighbours_are_found_at_key_and_token_level(listed_entities):
         near = index.fuzzy_terms(typo, name_key(typo), 0.6)
         assert listed in [kid for kid, _ in near]
     assert index.fuzzy_terms("qqqqqq", "qqqqqq", 0.6) == ()
+    # a part the lists have comes first, as itself
+    assert index.fuzzy_terms("zhaksybekov", name_key("zhaksybekov"), 0.6)[0] == (listed, 1.0)
+
+
+def _person(i: int, name: str) -> Entity:
+    return Entity(id=f"p{i}", type=EntityType.PERSON, source="fixture", source_id=str(i), names=[Name(name)])
+
+
+@given(st.lists(st.text(alphabet="abcé", min_size=1, max_size=6), min_size=1, max_size=25),
+       st.text(alphabet="abcé", min_size=1, max_size=4), st.integers(1, 8))
+def test_prefix_terms_are_the_longer_listed_parts_starting_with_the_text(words, text, limit):
+    index = Index.build([_person(i, f"{w} zz") for i, w in enumerate(words)])
+    forms = [(form, kid) for form, kid in zip(unpack_strings(index.form_blob, index.form_off), index.form_key.tolist())]
+    best: dict[int, float] = {}
+    for form, kid in sorted(forms):  # the reference: every form in sort order, the best per key
+        if form.startswith(text) and len(form) > len(text):
+            best[kid] = max(best.get(kid, 0.0), 0.5 + 0.5 * len(text) / len(form))
+    expected = sorted(best.items(), key=lambda t: -t[1])[:limit]
+    assert list(index.prefix_terms(text, limit)) == expected
 
 
 # --- candidate stage --------------------------------------------------------------------

@@ -374,6 +374,13 @@ class NearTerms(tuple):
 
     _arrays: tuple[np.ndarray, np.ndarray] | None = None
 
+    @classmethod
+    def of(cls, kids: np.ndarray, sims: np.ndarray) -> NearTerms:
+        """From key ids (int32) and similarities (float32) as the compiled lookups return them."""
+        terms = cls(zip(kids.tolist(), sims.tolist()))
+        terms._arrays = (kids, sims)
+        return terms
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._arrays is None:
             pairs = np.array(self, np.float64).reshape(-1, 2)
@@ -425,7 +432,7 @@ class Index:
         self._entity_rows: dict[str, int] | None = None
         self._reference: Index | None = None
         self._local = threading.local()
-        self._sorted_forms: list[tuple[str, int]] | None = None
+        self._prefix_order: np.ndarray | None = None
         self._raw_first: np.ndarray | None = None
         self._fuzzy_cache: dict[tuple[str, str, float], tuple[tuple[int, float], ...]] = {}
         self.query_token_cache: dict[tuple, tuple] = {}  # the screener's prepared query parts
@@ -599,21 +606,20 @@ class Index:
         cached = self._fuzzy_cache.get(cache_key)
         if cached is not None:
             return cached
-        found: dict[int, float] = {}
         exact = self.vocab.get(key, -1)
-        if exact >= 0:
-            found[exact] = 1.0
         probes = [p.encode() for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= MIN_TYPO_LENGTH]
-        if probes:
+        if not probes:
+            out = NearTerms(((exact, 1.0),) if exact >= 0 else ())
+        else:
             offsets = [0]
             for p in probes:
                 offsets.append(offsets[-1] + len(p))
-            kids, sims = kernels.near_forms(
+            key_best, key_seen, form_seen, _, stamp = self._typo_scratch()
+            found, similarity = kernels.near_forms(
                 np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
                 *self._hash_directory(), self.form_blob, self.form_off, self.form_key, exact, float(min_similarity),
-                *self._typo_scratch())
-            found.update(zip(kids.tolist(), sims.tolist()))
-        out = tuple(found.items())
+                key_best, key_seen, form_seen, stamp)
+            out = NearTerms.of(found, similarity)
         if len(self._fuzzy_cache) > 200_000:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[cache_key] = out
@@ -625,31 +631,28 @@ class Index:
         return self._directory
 
     def _typo_scratch(self) -> tuple:
-        """Per-thread work arrays of :func:`kernels.near_forms` and a fresh stamp."""
+        """Per-thread work arrays of :func:`kernels.near_forms` and :func:`kernels.prefix_forms`
+        (best similarity per key in float32 and float64, stamps per key and per string) and a fresh stamp."""
         scratch = getattr(self._local, "typo", None)
         if scratch is None or scratch[-1] >= 2**32 - 2:
             n_keys, n_forms = len(self.vocab_list), len(self.form_off) - 1
             scratch = self._local.typo = [np.zeros(n_keys, np.float32), np.zeros(n_keys, np.uint32),
-                                          np.zeros(n_forms, np.uint32), 0]
+                                          np.zeros(n_forms, np.uint32), np.zeros(n_keys, np.float64), 0]
         scratch[-1] += 1
         return tuple(scratch)
 
     def prefix_terms(self, text: str, limit: int = 64) -> tuple[tuple[int, float], ...]:
         """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
-        similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length."""
-        if self._sorted_forms is None:
-            self._sorted_forms = sorted(zip(unpack_strings(self.form_blob, self.form_off), self.form_key.tolist()))
-        forms = self._sorted_forms
-        found: dict[int, float] = {}
-        i = bisect_left(forms, (text, -1))
-        while i < len(forms) and forms[i][0].startswith(text):
-            form, kid = forms[i]
-            if len(form) > len(text):
-                sim = 0.5 + 0.5 * len(text) / len(form)
-                if sim > found.get(kid, 0.0):
-                    found[kid] = sim
-            i += 1
-        return tuple(sorted(found.items(), key=lambda t: -t[1])[:limit])
+        similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length (compiled:
+        :func:`kordon.screening.kernels.prefix_forms`)."""
+        if self._prefix_order is None:
+            forms = unpack_strings(self.form_blob, self.form_off)
+            keys = self.form_key.tolist()
+            self._prefix_order = np.array(sorted(range(len(forms)), key=lambda f: (forms[f], keys[f])), np.int64)
+        _, key_seen, _, key_best, stamp = self._typo_scratch()
+        kids, sims = kernels.prefix_forms(np.frombuffer(text.encode(), np.uint8), self._prefix_order, self.form_blob,
+                                          self.form_off, self.form_key, limit, key_best, key_seen, stamp)
+        return tuple(zip(kids.tolist(), sims.tolist()))
 
     # --- candidate stage ----------------------------------------------
     def candidate_names(self, token_terms: list[tuple[NearTerms, float]],

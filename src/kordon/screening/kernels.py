@@ -205,10 +205,28 @@ def deletion_table(blob, offsets, min_length):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
-    """1 − optimal-string-alignment distance / the longer length (rapidfuzz's ``OSA.normalized_similarity``)."""
+    """1 − optimal-string-alignment distance / the longer length (rapidfuzz's ``OSA.normalized_similarity``).
+
+    The common start and end are cut off first (they do not change the distance): the typo index
+    compares strings one or two edits apart, so what is left is mostly a letter or two on each
+    side, settled without the dynamic programme and its work arrays.
+    """
+    longer = max(ahi - alo, bhi - blo)
+    if longer == 0:
+        return 1.0
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        alo += 1
+        blo += 1
+    while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi -= 1
+        bhi -= 1
     n, m = ahi - alo, bhi - blo
     if n == 0 or m == 0:
-        return 1.0 if n == m else 0.0
+        return 1.0 - max(n, m) / longer
+    if n == 1 and m == 1:
+        return 1.0 - 1.0 / longer
+    if n == 2 and m == 2 and a[alo] == b[blo + 1] and a[alo + 1] == b[blo]:
+        return 1.0 - 1.0 / longer  # two neighbours swapped
     prev2 = np.empty(m + 1, np.int64)
     prev = np.arange(m + 1).astype(np.int64)
     cur = np.empty(m + 1, np.int64)
@@ -223,7 +241,7 @@ def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
                 v = min(v, prev2[j - 2] + 1)
             cur[j] = v
         prev2, prev, cur = prev, cur, prev2
-    return 1.0 - prev[m] / max(n, m)
+    return 1.0 - prev[m] / longer
 
 
 def hash_directory(table_hash: np.ndarray) -> tuple[np.ndarray, int]:
@@ -246,8 +264,8 @@ def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, 
     up in the table of :func:`deletion_table` through its :func:`hash_directory`
     (``directory``, ``shift``). A listed string found that way
     counts for its key ``form_key[form]`` with its similarity to the closest
-    probe (:func:`_osa_similarity`); the key ``exact`` and keys under
-    ``min_similarity`` are left out. ``key_best`` (float32, per key),
+    probe (:func:`_osa_similarity`); keys under ``min_similarity`` are left out. The
+    key ``exact`` (the part's own, -1 for none) comes first with similarity 1. ``key_best`` (float32, per key),
     ``key_seen`` (uint32, per key) and ``form_seen`` (uint32, per string) are
     work arrays; ``stamp`` must be new for every call.
     """
@@ -293,4 +311,86 @@ def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, 
     for i in range(nkeys):
         sims[i] = key_best[keys[i]]
     order = np.argsort(-sims, kind="mergesort")
-    return keys[:nkeys][order], sims[order]
+    first = 1 if exact >= 0 else 0
+    out_keys = np.empty(nkeys + first, np.int32)
+    out_sims = np.empty(nkeys + first, np.float32)
+    if first:
+        out_keys[0] = exact
+        out_sims[0] = 1.0
+    out_keys[first:] = keys[:nkeys][order]
+    out_sims[first:] = sims[order]
+    return out_keys, out_sims
+
+
+@njit(cache=True, nogil=True)
+def _utf8_length(blob, lo, hi):  # pragma: no cover - compiled
+    """Characters in ``blob[lo:hi]`` (UTF-8): the bytes that do not continue a character."""
+    n = 0
+    for i in range(lo, hi):
+        if (blob[i] & 0xC0) != 0x80:
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _compare_start(text, form_blob, flo, fhi):  # pragma: no cover - compiled
+    """-1, 0 or 1 as ``text`` sorts before, at the start of, or after the string ``form_blob[flo:fhi]``
+    (0: the string starts with ``text``). Byte order is code point order in UTF-8."""
+    n = fhi - flo
+    for i in range(len(text)):
+        if i >= n:
+            return 1
+        if text[i] != form_blob[flo + i]:
+            return -1 if text[i] < form_blob[flo + i] else 1
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def prefix_forms(text, order, form_blob, form_offsets, form_key, limit, key_best, key_seen,
+                 stamp):  # pragma: no cover - compiled
+    """Keys of listed strings that start with ``text`` and are longer, with similarity
+    ``0.5 + 0.5 × len(text) / len(string)`` (in characters), the best per key; the ``limit`` best,
+    ties in sort order.
+
+    ``order`` lists the strings sorted (then by key); a binary search finds the first that starts
+    with ``text``. ``key_best``/``key_seen`` are work arrays as in :func:`near_forms`.
+    """
+    lo, hi = 0, len(order)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        f = order[mid]
+        if _compare_start(text, form_blob, form_offsets[f], form_offsets[f + 1]) > 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    text_length = _utf8_length(text, 0, len(text))
+    keys = np.empty(16, np.int32)
+    nkeys = 0
+    i = lo
+    while i < len(order):
+        f = order[i]
+        flo, fhi = form_offsets[f], form_offsets[f + 1]
+        if _compare_start(text, form_blob, flo, fhi) != 0:
+            break
+        i += 1
+        length = _utf8_length(form_blob, flo, fhi)
+        if length <= text_length:
+            continue
+        sim = 0.5 + 0.5 * text_length / length
+        k = form_key[f]
+        if key_seen[k] != stamp:
+            key_seen[k] = stamp
+            key_best[k] = sim
+            if nkeys == len(keys):
+                grown = np.empty(2 * len(keys), np.int32)
+                grown[:nkeys] = keys
+                keys = grown
+            keys[nkeys] = k
+            nkeys += 1
+        elif sim > key_best[k]:
+            key_best[k] = sim
+    sims = np.empty(nkeys, np.float64)
+    for j in range(nkeys):
+        sims[j] = key_best[keys[j]]
+    top = np.argsort(-sims, kind="mergesort")[:limit]
+    return keys[:nkeys][top], sims[top]

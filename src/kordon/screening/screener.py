@@ -190,16 +190,18 @@ class Screener:
         if syllables:
             loose: tuple[tuple[int, float], ...] = ((index.vocab[key], 1.0),) if known else ()
             return tag, index.key_idf(key) * _TAG_WEIGHTS[tag], NearTerms(loose)
-        loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else ()
+        loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else NearTerms()
         if last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
             best = dict(index.prefix_terms(token))
-            best.update((kid, sim) for kid, sim in loose if sim >= best.get(kid, 0.0))
-            loose = tuple(sorted(best.items(), key=lambda t: -t[1]))
+            for kid, sim in loose:
+                if sim >= best.get(kid, 0.0):
+                    best[kid] = sim
+            loose = NearTerms(sorted(best.items(), key=lambda t: -t[1]))
         if known or not loose:
             idf = index.key_idf(key)
         else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
             idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
-        return tag, idf * _TAG_WEIGHTS[tag], NearTerms(loose)
+        return tag, idf * _TAG_WEIGHTS[tag], loose
 
     def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:
         """The candidate stage: entities worth scoring, best estimate first.

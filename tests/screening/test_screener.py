@@ -218,3 +218,34 @@ def test_a_name_in_chinese_characters_matches_whole_syllables_only():
     assert [h.entity_id for h in engine.screen(Query("刘洋", type="person"))] == ["t-3"]
     # the same syllables typed in Latin letters may still be a typo
     assert [h.entity_id for h in engine.screen(Query("Wang Cheng", type="person"))] == ["t-1"]
+
+
+def _grouped_reference(names, estimate, name_entity, floor, max_entities):
+    """The candidate grouping written out plainly: best names first, up to 3 per entity within 0.1 of its best."""
+    by_entity: dict[int, tuple[float, list[int]]] = {}
+    for n, est in zip(names, estimate):
+        if est < floor:
+            break
+        e = name_entity[n]
+        if e not in by_entity:
+            if len(by_entity) < max_entities:
+                by_entity[e] = (est, [n])
+        elif len(by_entity[e][1]) < 3 and est >= by_entity[e][0] - 0.1:
+            by_entity[e][1].append(n)
+    return [(e, est, found) for e, (est, found) in by_entity.items()]
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.floats(0.0, 1.0, width=32)), max_size=60),
+       st.floats(0.0, 1.0), st.integers(1, 6))
+def test_candidate_names_are_grouped_by_entity_like_the_plain_rule(rows, floor, max_entities):
+    import numpy as np
+
+    from kordon.screening import kernels
+
+    rows.sort(key=lambda r: -r[1])
+    name_entity = np.array([e for e, _ in rows], np.int32)  # name i belongs to entity rows[i][0]
+    names = np.arange(len(rows), dtype=np.int32)
+    estimate = np.array([est for _, est in rows], np.float32)
+    ents, best, ptr, flat = kernels.entity_candidates(names, estimate, name_entity, floor, max_entities, 3, 0.1)
+    got = [(e, est, flat[ptr[i]:ptr[i + 1]].tolist()) for i, (e, est) in enumerate(zip(ents.tolist(), best.tolist()))]
+    assert got == _grouped_reference(names.tolist(), estimate.tolist(), name_entity.tolist(), floor, max_entities)

@@ -154,6 +154,52 @@ def candidate_names(post_ptr, post_names, post_tag_weight, idf, name_mass, term_
     return kept[order2], estimate[order2]
 
 
+@njit(cache=True, nogil=True)
+def entity_candidates(names, estimate, name_entity, floor, max_entities, names_per_entity,
+                      within):  # pragma: no cover - compiled
+    """The candidate stage's names (best estimate first) grouped by entity, best entity first.
+
+    Names below ``floor`` end the list. An entity is taken while fewer than
+    ``max_entities`` are; it keeps up to ``names_per_entity`` names whose
+    estimate is within ``within`` of its best. Returns the entities (int32),
+    their best estimates (float32), and their names as ``ptr``/``names`` (entity
+    ``i`` has ``names[ptr[i]:ptr[i + 1]]``).
+    """
+    count = 0
+    ents = np.empty(max_entities, np.int32)
+    best = np.empty(max_entities, np.float32)
+    taken = np.zeros((max_entities, names_per_entity), np.int32)
+    sizes = np.zeros(max_entities, np.int64)
+    for i in range(len(names)):
+        est = np.float64(estimate[i])
+        if est < floor:
+            break
+        e = name_entity[names[i]]
+        slot = -1
+        for j in range(count):
+            if ents[j] == e:
+                slot = j
+                break
+        if slot < 0:
+            if count >= max_entities:
+                continue
+            ents[count] = e
+            best[count] = estimate[i]
+            taken[count, 0] = names[i]
+            sizes[count] = 1
+            count += 1
+        elif sizes[slot] < names_per_entity and est >= np.float64(best[slot]) - within:
+            taken[slot, sizes[slot]] = names[i]
+            sizes[slot] += 1
+    ptr = np.zeros(count + 1, np.int64)
+    for j in range(count):
+        ptr[j + 1] = ptr[j] + sizes[j]
+    flat = np.empty(ptr[count], np.int32)
+    for j in range(count):
+        flat[ptr[j] : ptr[j + 1]] = taken[j, : sizes[j]]
+    return ents[:count], best[:count], ptr, flat
+
+
 # --- the typo index (symmetric delete) ------------------------------------------------
 
 _FNV_OFFSET = np.uint64(14695981039346656037)

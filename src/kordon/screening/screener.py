@@ -53,7 +53,7 @@ from kordon.screening.index import (
     records_from_json,
     token_tags,
 )
-from kordon.screening import normalise
+from kordon.screening import kernels, normalise
 from kordon.screening.normalise import EmptyName, NameForm, normalise_name
 from kordon.screening.query import Explanation, Hit, ParsedQuery, Query, QueryError
 from kordon.screening.score import Settings, contributions, score, settings
@@ -226,20 +226,11 @@ class Screener:
                 estimate = self._initials_bonus(pq, initials, names, estimate)
                 order = np.argsort(-estimate, kind="stable")
                 names, estimate = names[order], estimate[order]
-            name_entity = index.name_entity[names].tolist()
-            by_entity: dict[int, Candidate] = {}
-            max_entities = int(p["candidate_entities"])
-            for n, e, est in zip(names.tolist(), name_entity, estimate.tolist()):
-                if est < floor:
-                    break
-                cand = by_entity.get(e)
-                if cand is None:
-                    if len(by_entity) >= max_entities:
-                        continue
-                    by_entity[e] = Candidate(e, [n], est, "name")
-                elif len(cand.names) < 3 and est >= cand.estimate - 0.1:
-                    cand.names.append(n)
-            out = list(by_entity.values())
+            ents, best, ptr, flat = kernels.entity_candidates(names, estimate, index.name_entity, float(floor),
+                                                              int(p["candidate_entities"]), 3, 0.1)
+            ptr, flat = ptr.tolist(), flat.tolist()
+            out = [Candidate(e, flat[ptr[i] : ptr[i + 1]], est, "name")
+                   for i, (e, est) in enumerate(zip(ents.tolist(), best.tolist()))]
         seen = {c.entity for c in out}
         for e in pq.id_entities:
             if e not in seen:

@@ -323,8 +323,8 @@ class Screener:
                     weights: dict[str, float] | None = None, workers: int = 1) -> Iterator[ScreenResult]:
         """Screen a batch; a bad query gets an ``error`` and does not stop the others.
 
-        Results come in input order. ``workers`` > 1 forks that many processes
-        (POSIX only) which share the index read-only.
+        Results come in input order. ``workers`` > 1 screens in that many processes
+        (POSIX only): this one and ``workers - 1`` forked ones, which share the index read-only.
         """
         s = settings(threshold, weights, base=self.defaults)
         if workers > 1 and hasattr(os, "fork"):
@@ -405,33 +405,61 @@ def _work(chunk: list[Query]) -> list[_Compact]:
 
 def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: int,
               workers: int) -> Iterator[ScreenResult]:
+    """Screen in ``workers`` processes: ``workers - 1`` forked ones and this one.
+
+    Chunks of queries go to the forked processes while they have fewer than two
+    each; this process screens the next chunk itself meanwhile (without the cost
+    of sending it anywhere). Results come back in input order.
+    """
     import multiprocessing as mp
+    from collections import deque
 
     global _WORKER
     _WORKER = (screener, s, limit)
     ctx = mp.get_context("fork")
     gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
     try:
-        with ctx.Pool(workers) as pool:
-            sent: list[list[Query]] = []  # the chunks handed out, to pair with their results
-
-            def feed() -> Iterator[list[Query]]:
-                for chunk in _chunks(queries, 64):
-                    sent.append(chunk)
-                    yield chunk
-
-            for i, results in enumerate(pool.imap(_work, feed())):
-                chunk, sent[i] = sent[i], []
-                for query, (name, rows, error) in zip(chunk, results):
-                    if error is not None:
-                        yield ScreenResult(query, [], error)
+        with ctx.Pool(workers - 1) as pool:
+            chunks = _chunks(queries, 64)
+            pending: deque[tuple[list[Query], Any]] = deque()  # (chunk, its pool result or its results)
+            remote = 0  # chunks sent out and not yet taken back
+            done = False
+            while pending or not done:
+                while not done and remote < 2 * (workers - 1):
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        done = True
                     else:
-                        yield ScreenResult(query, [
-                            screener._hit(lambda why=why: Explanation.unpacked(why), entity, listed, value, name)
-                            for entity, listed, value, why in rows])
+                        pending.append((chunk, pool.apply_async(_work, (chunk,))))
+                        remote += 1
+                while pending and (isinstance(pending[0][1], list) or pending[0][1].ready() or done
+                                   or len(pending) > 4 * workers):  # wait rather than pile up results
+                    chunk, results = pending.popleft()
+                    if isinstance(results, list):
+                        yield from results
+                    else:
+                        remote -= 1
+                        yield from _unpacked(screener, chunk, results.get())
+                if not done:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        done = True
+                    else:
+                        pending.append((chunk, [screener._screen_one(query, s, limit) for query in chunk]))
     finally:
         gc.unfreeze()
         _WORKER = None
+
+
+def _unpacked(screener: Screener, chunk: list[Query], results: list[_Compact]) -> Iterator[ScreenResult]:
+    """The results of a chunk screened in a worker, as :class:`ScreenResult` with lazily built hits."""
+    for query, (name, rows, error) in zip(chunk, results):
+        if error is not None:
+            yield ScreenResult(query, [], error)
+        else:
+            yield ScreenResult(query, [
+                screener._hit(lambda why=why: Explanation.unpacked(why), entity, listed, value, name)
+                for entity, listed, value, why in rows])
 
 
 def _chunks(items: Iterable[Query], size: int) -> Iterator[list[Query]]:

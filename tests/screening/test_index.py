@@ -89,9 +89,9 @@ def test_typo_neighbours_are_found_at_key_and_token_level(listed_entities):
     for typo in ("zhaksybeov", "zhaksybekova"):
         near = index.fuzzy_terms(typo, name_key(typo), 0.6)
         assert listed in [kid for kid, _ in near]
-    assert index.fuzzy_terms("qqqqqq", "qqqqqq", 0.6) == ()
+    assert list(index.fuzzy_terms("qqqqqq", "qqqqqq", 0.6)) == []
     # a part the lists have comes first, as itself
-    assert index.fuzzy_terms("zhaksybekov", name_key("zhaksybekov"), 0.6)[0] == (listed, 1.0)
+    assert next(iter(index.fuzzy_terms("zhaksybekov", name_key("zhaksybekov"), 0.6))) == (listed, 1.0)
 
 
 def _person(i: int, name: str) -> Entity:
@@ -207,3 +207,24 @@ def test_empty_store_gives_an_empty_index(kordon_home):
     screener = Screener.from_store(Store.open())
     assert screener.is_empty
     assert screener.screen(Query("Anyone")) == []
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.55, 0.6, 0.75, 0.8, 1.0])), max_size=8),
+       st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.6, 0.75, 0.8, 1.0])), max_size=8))
+def test_a_last_part_keeps_each_key_once_with_its_better_similarity(cut, near):
+    from kordon.screening.index import NearTerms
+
+    index = Index.build([_person(i, f"{w} zz") for i, w in enumerate(["abc", "abd", "abe", "xyz", "xyw", "qqq"])])
+    assert len(index.vocab) == 7  # the key ids drawn above
+    cut = list(dict(cut).items())  # each list has a key once, as the lookups return it
+    near = list(dict(near).items())
+
+    def terms(pairs):
+        return NearTerms(np.array([k for k, _ in pairs], np.int32), np.array([s for _, s in pairs], np.float64))
+
+    best = dict(cut)  # the reference: cut keys first, a typo neighbour replaces an equal or lower value
+    for kid, sim in near:
+        if sim >= best.get(kid, 0.0):
+            best[kid] = sim
+    expected = sorted(best.items(), key=lambda t: -t[1])
+    assert list(index.cut_or_near_terms(terms(cut), terms(near))) == expected

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import threading
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -368,24 +367,31 @@ def _load_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
 TAG_WEIGHT = np.array([1.0, 0.3, 0.2, 0.3, 0.6, 0.1], dtype=np.float32)
 
 
-class NearTerms(tuple):
-    """A query part's listed neighbour keys, ``((key id, similarity), ...)``, best first, that also
-    keeps them as arrays for the compiled candidate stage (made once per cached part)."""
+class NearTerms:
+    """A query part's listed neighbour keys with their similarity, best first, as the compiled
+    lookups return them (arrays); iterating gives ``(key id, similarity)`` pairs."""
 
-    _arrays: tuple[np.ndarray, np.ndarray] | None = None
+    __slots__ = ("kids", "sims", "_sims32")
 
-    @classmethod
-    def of(cls, kids: np.ndarray, sims: np.ndarray) -> NearTerms:
-        """From key ids (int32) and similarities (float32) as the compiled lookups return them."""
-        terms = cls(zip(kids.tolist(), sims.tolist()))
-        terms._arrays = (kids, sims)
-        return terms
+    def __init__(self, kids: np.ndarray | None = None, sims: np.ndarray | None = None):
+        self.kids = np.zeros(0, np.int32) if kids is None else kids
+        self.sims = np.zeros(0, np.float32) if sims is None else sims
+        self._sims32: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.kids)
+
+    def __iter__(self) -> Iterator[tuple[int, float]]:
+        return zip(self.kids.tolist(), self.sims.tolist())
+
+    def __repr__(self) -> str:
+        return f"NearTerms({list(self)!r})"
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._arrays is None:
-            pairs = np.array(self, np.float64).reshape(-1, 2)
-            self._arrays = (pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.float32))
-        return self._arrays
+        """Key ids (int32) and similarities (float32) for the candidate stage."""
+        if self._sims32 is None:
+            self._sims32 = self.sims.astype(np.float32, copy=False)
+        return self.kids, self._sims32
 
 
 class Index:
@@ -609,7 +615,7 @@ class Index:
         exact = self.vocab.get(key, -1)
         probes = [p.encode() for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= MIN_TYPO_LENGTH]
         if not probes:
-            out = NearTerms(((exact, 1.0),) if exact >= 0 else ())
+            out = NearTerms(np.array([exact], np.int32), np.ones(1, np.float32)) if exact >= 0 else NearTerms()
         else:
             offsets = [0]
             for p in probes:
@@ -619,7 +625,7 @@ class Index:
                 np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
                 *self._hash_directory(), self.form_blob, self.form_off, self.form_key, exact, float(min_similarity),
                 key_best, key_seen, form_seen, stamp)
-            out = NearTerms.of(found, similarity)
+            out = NearTerms(found, similarity)
         if len(self._fuzzy_cache) > 200_000:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[cache_key] = out
@@ -641,7 +647,7 @@ class Index:
         scratch[-1] += 1
         return tuple(scratch)
 
-    def prefix_terms(self, text: str, limit: int = 64) -> tuple[tuple[int, float], ...]:
+    def prefix_terms(self, text: str, limit: int = 64) -> NearTerms:
         """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
         similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length (compiled:
         :func:`kordon.screening.kernels.prefix_forms`)."""
@@ -650,9 +656,16 @@ class Index:
             keys = self.form_key.tolist()
             self._prefix_order = np.array(sorted(range(len(forms)), key=lambda f: (forms[f], keys[f])), np.int64)
         _, key_seen, _, key_best, stamp = self._typo_scratch()
-        kids, sims = kernels.prefix_forms(np.frombuffer(text.encode(), np.uint8), self._prefix_order, self.form_blob,
-                                          self.form_off, self.form_key, limit, key_best, key_seen, stamp)
-        return tuple(zip(kids.tolist(), sims.tolist()))
+        return NearTerms(*kernels.prefix_forms(np.frombuffer(text.encode(), np.uint8), self._prefix_order,
+                                               self.form_blob, self.form_off, self.form_key, limit, key_best,
+                                               key_seen, stamp))
+
+    def cut_or_near_terms(self, prefix: NearTerms, near: NearTerms) -> NearTerms:
+        """A last part's neighbours: the keys it may be cut from and its typo neighbours, the better
+        similarity of each key, best first (ties: cut keys first, then in their order)."""
+        _, key_seen, _, key_best, stamp = self._typo_scratch()
+        return NearTerms(*kernels.merge_terms(prefix.kids, prefix.sims, near.kids, near.sims, key_best, key_seen,
+                                              stamp))
 
     # --- candidate stage ----------------------------------------------
     def candidate_names(self, token_terms: list[tuple[NearTerms, float]],

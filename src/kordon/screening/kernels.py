@@ -440,3 +440,29 @@ def prefix_forms(text, order, form_blob, form_offsets, form_key, limit, key_best
         sims[j] = key_best[keys[j]]
     top = np.argsort(-sims, kind="mergesort")[:limit]
     return keys[:nkeys][top], sims[top]
+
+
+@njit(cache=True, nogil=True)
+def merge_terms(first_keys, first_sims, then_keys, then_sims, key_best, key_seen, stamp):  # pragma: no cover
+    """Two neighbour lists as one: each key once with its best similarity (float64), best first;
+    ties keep the order of first appearance, ``first_keys`` before ``then_keys``.
+    ``key_best``/``key_seen`` are work arrays as in :func:`near_forms`."""
+    keys = np.empty(len(first_keys) + len(then_keys), np.int32)
+    n = 0
+    for i in range(len(first_keys) + len(then_keys)):
+        if i < len(first_keys):
+            k, sim = first_keys[i], np.float64(first_sims[i])
+        else:
+            k, sim = then_keys[i - len(first_keys)], np.float64(then_sims[i - len(first_keys)])
+        if key_seen[k] != stamp:
+            key_seen[k] = stamp
+            key_best[k] = sim
+            keys[n] = k
+            n += 1
+        elif sim >= key_best[k]:
+            key_best[k] = sim
+    sims = np.empty(n, np.float64)
+    for i in range(n):
+        sims[i] = key_best[keys[i]]
+    order = np.argsort(-sims, kind="mergesort")
+    return keys[:n][order], sims[order]

@@ -174,7 +174,7 @@ class Screener:
         )
 
     def _prepare_part(self, token: str, key: str, tag: int, last: bool, latin: bool, syllables: bool,
-                      person: bool, min_loose: float) -> tuple[int, float, tuple[tuple[int, float], ...]]:
+                      person: bool, min_loose: float) -> tuple[int, float, NearTerms]:
         """One query part's tag, weight and listed neighbour keys (cached per index by the caller).
 
         A part of a name written in Chinese characters is one syllable in pinyin: a syllable one
@@ -188,19 +188,16 @@ class Screener:
         if tag != INITIAL and is_formal_word(token, key, known, last, person):
             tag = FORMAL
         if syllables:
-            loose: tuple[tuple[int, float], ...] = ((index.vocab[key], 1.0),) if known else ()
-            return tag, index.key_idf(key) * _TAG_WEIGHTS[tag], NearTerms(loose)
+            loose = NearTerms(np.array([index.vocab[key]], np.int32), np.ones(1, np.float32)) if known else NearTerms()
+            return tag, index.key_idf(key) * _TAG_WEIGHTS[tag], loose
         loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else NearTerms()
         if last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
-            best = dict(index.prefix_terms(token))
-            for kid, sim in loose:
-                if sim >= best.get(kid, 0.0):
-                    best[kid] = sim
-            loose = NearTerms(sorted(best.items(), key=lambda t: -t[1]))
-        if known or not loose:
+            loose = index.cut_or_near_terms(index.prefix_terms(token), loose)
+        if known or not len(loose):
             idf = index.key_idf(key)
         else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
-            idf = index.idf_list[min(loose, key=lambda t: (-t[1], index.idf_list[t[0]]))[0]]
+            closest = loose.kids[loose.sims == loose.sims[0]]
+            idf = index.idf_list[int(closest[np.argmin(index.idf[closest])])]
         return tag, idf * _TAG_WEIGHTS[tag], loose
 
     def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:
@@ -213,7 +210,7 @@ class Screener:
         p = s.params
         index = self.index
         distinct = {t.key: t for t in pq.tokens}.values()  # a repeated part is one part here
-        token_terms = [(t.near, t.weight) for t in distinct if t.near]
+        token_terms = [(t.near, t.weight) for t in distinct if len(t.near)]
         mass = sum(t.weight for t in distinct)
         initials = {t.token for t in pq.tokens if t.tag == INITIAL}
         limit = int(p["candidate_names"]) * (4 if initials else 1)  # initials find nothing by themselves

@@ -228,3 +228,18 @@ def test_a_last_part_keeps_each_key_once_with_its_better_similarity(cut, near):
             best[kid] = sim
     expected = sorted(best.items(), key=lambda t: -t[1])
     assert list(index.cut_or_near_terms(terms(cut), terms(near))) == expected
+
+
+def test_source_and_caption_of_every_entity_are_kept_without_its_json(listed_entities):
+    from kordon.model import NameKind
+
+    # the caption is the first primary name, even when an alias comes first
+    listed_entities = [*listed_entities, Entity(id="x-1", type=EntityType.PERSON, source="x", source_id="1",
+                                                names=[Name("Ivan Aliasov", NameKind.ALIAS), Name("Ivan Primarov")])]
+    expected = [(e.source, e.source_id, e.caption) for e in listed_entities]
+    from_objects = Index.build(listed_entities)
+    from_json = Index.from_segments([Segment.from_records(records_from_json(entity_json(e) for e in listed_entities))])
+    for index in (from_objects, from_json):
+        rows = [index.entity_row(e.id) for e in listed_entities]
+        assert [index.listing(r) for r in rows] == expected
+    assert expected[-1][2] == "Ivan Primarov"

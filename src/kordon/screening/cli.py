@@ -75,10 +75,10 @@ def load_screener(store_path: Path | None, require_lists: bool = True):
 def hit_record(hit: Hit) -> dict[str, Any]:
     return {
         "score": round(hit.score, 4),
-        "source": hit.entity.source,
-        "source_id": hit.entity.source_id,
-        "entity_id": hit.entity.id,
-        "listed_name": hit.entity.caption,
+        "source": hit.source,
+        "source_id": hit.source_id,
+        "entity_id": hit.entity_id,
+        "listed_name": hit.caption,
         "matched_name": hit.matched_name,
         "explanation": explanation_line(hit.explanation),
     }

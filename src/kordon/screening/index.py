@@ -51,7 +51,10 @@ from kordon.model import (
 from kordon.screening import kernels
 from kordon.screening.normalise import EmptyName, normalise_name
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
+# Per-entity string tables that segments concatenate when merged (vocabularies are remapped instead).
+_ENTITY_STRINGS = ("entity_ids", "entity_source", "entity_source_id", "entity_caption", "entity_json", "id_values",
+                   "name_text")
 
 TYPE_CODES = {t.value: i for i, t in enumerate(EntityType)}
 TYPE_NAMES = [t.value for t in EntityType]
@@ -176,6 +179,7 @@ class EntityRecord(NamedTuple):
     dates: list[EntityDate]
     countries: list[str]
     identifiers: list[tuple[str, str]]  # (kind, normalised value)
+    listing: tuple[str, str, str]  # source, source_id, caption
     json: str | None  # the stored JSON, or None when ``entity`` is at hand
     entity: Entity | None = None
 
@@ -185,7 +189,7 @@ def records_from_entities(entities: Iterable[Entity]) -> Iterator[EntityRecord]:
         yield EntityRecord(
             e.id, e.type.value, [(n.value, n.kind.value) for n in e.names], e.dates,
             [c.code for c in e.countries], [(i.kind.value, i.normalized) for i in e.identifiers],
-            None, e,
+            (e.source, e.source_id, e.caption), None, e,
         )
 
 
@@ -193,12 +197,14 @@ def records_from_json(rows: Iterable[str]) -> Iterator[EntityRecord]:
     """Records from the JSON the list store keeps (``Entity.to_json``), without building Entity objects."""
     for text in rows:
         d = json.loads(text)
+        names = [(n["value"], n.get("kind", "primary")) for n in d.get("names", ())]
+        caption = next((value for value, kind in names if kind == "primary"), names[0][0] if names else d["id"])
         yield EntityRecord(
-            d["id"], d["type"], [(n["value"], n.get("kind", "primary")) for n in d.get("names", ())],
+            d["id"], d["type"], names,
             [EntityDate(**{k: v for k, v in x.items() if k != "kind"}) for x in d.get("dates", ())],
             [c["code"] for c in d.get("countries", ())],
             [(i["kind"], normalize_identifier(i["value"])) for i in d.get("identifiers", ())],
-            text,
+            (d["source"], d["source_id"], caption), text,
         )
 
 
@@ -224,6 +230,7 @@ class Segment:
         vocab: dict[str, int] = {}
         raw_vocab: dict[str, int] = {}
         entity_ids: list[str] = []
+        listings: list[tuple[str, str, str]] = []
         entity_json: list[str] = []
         objects: list[Entity] = []
         ent_type: list[int] = []
@@ -268,6 +275,7 @@ class Segment:
             if not added and not rec.identifiers:
                 continue  # nothing to find it by
             entity_ids.append(rec.id)
+            listings.append(rec.listing)
             if rec.json is None:
                 objects.append(rec.entity)  # type: ignore[arg-type]
             else:
@@ -305,8 +313,12 @@ class Segment:
         }
         if objects and entity_json:
             raise ValueError("a segment is built from Entity objects or from stored JSON, not both")
+        sources, source_ids, captions = zip(*listings) if listings else ((), (), ())
         for label, values in (
             ("entity_ids", entity_ids),
+            ("entity_source", list(sources)),
+            ("entity_source_id", list(source_ids)),
+            ("entity_caption", list(captions)),
             ("entity_json", entity_json),
             ("id_values", id_values),
             ("name_text", name_text),
@@ -423,6 +435,8 @@ class Index:
         self.del_hash = a["del_hash"]
         self.del_form = a["del_form"]
         self.entity_ids = StringTable(a["entity_ids_blob"], a["entity_ids_off"])
+        self.listing_tables = tuple(StringTable(a[label + "_blob"], a[label + "_off"])
+                                    for label in ("entity_source", "entity_source_id", "entity_caption"))
         self.entity_json = StringTable(a["entity_json_blob"], a["entity_json_off"])
         self.name_text = StringTable(a["name_text_blob"], a["name_text_off"])
         self.vocab_list = unpack_strings(a["vocab_blob"], a["vocab_off"])
@@ -478,7 +492,7 @@ class Index:
             add("tok_key", []).append(remap[a["tok_key"]] if len(remap) else a["tok_key"])
             add("tok_raw", []).append(raw_remap[a["tok_raw"]] if len(raw_remap) else a["tok_raw"])
             add("tok_tag", []).append(a["tok_tag"])
-            for label in ("entity_ids", "entity_json", "id_values", "name_text"):
+            for label in _ENTITY_STRINGS:
                 strings.setdefault(label, []).append((a[label + "_blob"], a[label + "_off"]))
             n_ent += len(a["ent_type"])
             n_names += len(a["name_entity"])
@@ -494,7 +508,7 @@ class Index:
         arrays["date_ptr"] = np.append(arrays["date_ptr"], n_dates).astype(np.int32)
         arrays["country_ptr"] = np.append(arrays["country_ptr"], n_countries).astype(np.int32)
         arrays["name_ptr"] = np.append(arrays["name_ptr"], n_tokens).astype(np.int64)
-        for label in ("entity_ids", "entity_json", "id_values", "name_text"):
+        for label in _ENTITY_STRINGS:
             blobs, offs, base = [], [np.zeros(1, np.int64)], 0
             for blob, off in strings.get(label, []):
                 blobs.append(blob)
@@ -535,6 +549,10 @@ class Index:
         if self.entities is not None:
             return self.entities[e]
         return Entity.from_dict(json.loads(self.entity_json[e]))
+
+    def listing(self, e: int) -> tuple[str, str, str]:
+        """Source, source id and caption of an entity, without decoding it."""
+        return tuple(table[e] for table in self.listing_tables)  # type: ignore[return-value]
 
     def entity_row(self, entity_id: str) -> int | None:
         if self._entity_rows is None:

@@ -245,11 +245,12 @@ class Hit:
     """
 
     __slots__ = ("entity_id", "score", "matched_name", "matched_kind", "query_name", "_entity", "_explanation",
-                 "_make")
+                 "_make", "_listing")
 
     def __init__(self, entity: Entity | None, score: float, matched_name: str, matched_kind: NameKind,
                  query_name: str, explanation: Explanation | None = None, *, entity_id: str | None = None,
-                 make: Callable[[], tuple[Entity, Explanation]] | None = None):
+                 make: Callable[[], tuple[Entity, Explanation]] | None = None,
+                 listing: tuple[str, str, str] | None = None):
         if entity is None and make is None:
             raise ValueError("a hit needs its entity, or a way to make it")
         self.entity_id = entity_id if entity_id is not None else entity.id  # type: ignore[union-attr]
@@ -260,6 +261,7 @@ class Hit:
         self._entity = entity
         self._explanation = explanation
         self._make = make
+        self._listing = listing  # (source, source_id, caption), known without building the entity
 
     def _built(self) -> None:
         if self._make is not None:
@@ -278,6 +280,19 @@ class Hit:
             self._built()
         return self._explanation  # type: ignore[return-value]
 
+    @property
+    def source(self) -> str:
+        return self._listing[0] if self._listing else self.entity.source
+
+    @property
+    def source_id(self) -> str:
+        return self._listing[1] if self._listing else self.entity.source_id
+
+    @property
+    def caption(self) -> str:
+        """The entity's name as the list gives it first."""
+        return self._listing[2] if self._listing else self.entity.caption
+
     def __getstate__(self) -> dict[str, Any]:
         self._built()
         return {k: getattr(self, k) for k in self.__slots__ if k != "_make"}
@@ -293,10 +308,10 @@ class Hit:
     def to_dict(self) -> dict[str, Any]:
         return {
             "entity_id": self.entity_id,
-            "source": self.entity.source,
-            "source_id": self.entity.source_id,
+            "source": self.source,
+            "source_id": self.source_id,
             "type": self.entity.type.value,
-            "caption": self.entity.caption,
+            "caption": self.caption,
             "matched_name": self.matched_name,
             "matched_kind": self.matched_kind.value,
             "query_name": self.query_name,

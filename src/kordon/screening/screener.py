@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -322,13 +323,16 @@ class Screener:
 
         Results come in input order. ``workers`` > 1 screens in that many processes
         (POSIX only): this one and ``workers - 1`` forked ones, which share the index read-only.
+        While the batch runs, Python's cycle collector runs less often (see
+        :func:`_fewer_collections`).
         """
         s = settings(threshold, weights, base=self.defaults)
-        if workers > 1 and hasattr(os, "fork"):
-            yield from _parallel(self, queries, s, limit, workers)
-            return
-        for query in queries:
-            yield self._screen_one(query, s, limit)
+        with _fewer_collections():
+            if workers > 1 and hasattr(os, "fork"):
+                yield from _parallel(self, queries, s, limit, workers)
+                return
+            for query in queries:
+                yield self._screen_one(query, s, limit)
 
     def _screen_one(self, query: Query, s: Settings, limit: int) -> ScreenResult:
         try:
@@ -377,6 +381,25 @@ class Screener:
 
 
 # --- batch in worker processes ---------------------------------------------------
+
+
+@contextmanager
+def _fewer_collections(threshold: int = 50_000) -> Iterator[None]:
+    """Raise the collector's first threshold for a batch, and restore it afterwards.
+
+    A query makes thousands of short-lived tuples and lists, and the caches of
+    parts and names grow through a batch; at the default threshold (700
+    allocations) the collector walks those caches again and again, which cost
+    about a sixth of the batch's time. Queries leave almost no reference cycles
+    (some 700 objects after 5,000 queries), so collecting later holds little memory.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], threshold), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
 
 _WORKER: tuple[Screener, Settings, int] | None = None
 

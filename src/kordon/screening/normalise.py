@@ -33,10 +33,11 @@ from kordon.screening.text import (
     fold_lookalikes,
     load_yaml,
     script_counts,
+    single_script,
     strip_invisible,
 )
 from kordon.screening.translit import TOKEN as _TOKEN
-from kordon.screening.translit import apostrophe_table, phrase_variants, transliterate
+from kordon.screening.translit import drop_apostrophes, phrase_variants, transliterate
 
 __all__ = ["EmptyName", "NameForm", "clean_text", "name_key", "normalise_name", "transliterate"]
 
@@ -292,13 +293,15 @@ def _normalise(name: str, entity_type: str) -> NameForm:
         script = "Latin" if _ASCII_LETTER.search(text) else "Unknown"
     else:
         text = unicodedata.normalize("NFKC", text)
-        counts = script_counts(text)
-        folded = fold_lookalikes(text, counts)
-        if folded != text:
-            text, counts = folded, script_counts(folded)
-        text = text.casefold().translate(apostrophe_table())
+        script = single_script(text)
+        if script is None:  # several scripts (lookalikes to fold?) or a rare one
+            counts = script_counts(text)
+            folded = fold_lookalikes(text, counts)
+            if folded != text:
+                text, counts = folded, script_counts(folded)
+            script = dominant_script(counts)
+        text = drop_apostrophes(text.casefold())
         punctuation = _PUNCTUATION.findall(text)
-        script = dominant_script(counts)
         text = transliterate(text)
     if punctuation:
         removed.append(("".join(dict.fromkeys(punctuation)), "punctuation"))

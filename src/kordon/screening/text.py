@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -180,10 +179,10 @@ def single_script(text: str) -> str | None:
     return script if other(text) is None else None
 
 
-def script_counts(text: str) -> Counter[str]:
-    """Number of letters of each script in ``text``."""
+def script_counts(text: str) -> dict[str, int]:
+    """Number of letters of each script in ``text`` (the common scripts first, then others as met)."""
     coded = text.translate(_script_codes())
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     known = 0
     for code, script in _CODE_SCRIPTS:
         n = coded.count(code)
@@ -195,16 +194,19 @@ def script_counts(text: str) -> Counter[str]:
             if ch not in "LCGA":
                 script = char_script(ch)
                 if script is not None:
-                    counts[script] += 1
+                    counts[script] = counts.get(script, 0) + 1
     return counts
 
 
-def dominant_script(counts: Counter[str]) -> str:
-    """The script of two thirds or more of the letters, else "Mixed" ("Unknown" without letters)."""
+def dominant_script(counts: dict[str, int]) -> str:
+    """The script of two thirds or more of the letters, else "Mixed" ("Unknown" without letters).
+
+    Of scripts with as many letters, the first in ``counts`` wins.
+    """
     if not counts:
         return "Unknown"
-    script, n = counts.most_common(1)[0]
-    return script if n * 3 >= sum(counts.values()) * 2 else "Mixed"
+    script = max(counts, key=counts.__getitem__)
+    return script if counts[script] * 3 >= sum(counts.values()) * 2 else "Mixed"
 
 
 # --- lookalikes -------------------------------------------------------------
@@ -265,7 +267,7 @@ def _strong_codes() -> _StrongCodes:
     return _StrongCodes({cp: _strong_code(cp) for cp in range(0x2000)})
 
 
-def fold_lookalikes(text: str, counts: Counter[str]) -> str:
+def fold_lookalikes(text: str, counts: dict[str, int]) -> str:
     """Fold homoglyphs in each word toward the word's (else the name's) dominant script.
 
     Only names mixing Latin with Cyrillic or Greek letters are touched. A word

@@ -19,6 +19,14 @@ from kordon.screening.normalise import (
     normalise_name,
     transliterate,
 )
+from kordon.screening.text import (
+    dominant_script,
+    fold_lookalikes,
+    load_yaml,
+    script_counts,
+    single_script,
+    strip_invisible,
+)
 
 
 def tokens(name: str, entity_type: str = "any") -> tuple[str, ...]:
@@ -67,6 +75,44 @@ def test_latin_lookalikes_in_cyrillic_name_fold_to_cyrillic():
 def test_invisible_characters_are_recorded():
     form = normalise_name("Iva\u200bnov\u200e", "person")
     assert ("\u200b\u200e", "invisible") in form.removed
+
+
+def test_every_invisible_character_is_found():
+    for lo, hi in load_yaml("invisible.yml")["ranges"]:
+        for cp in range(lo, hi + 1):
+            assert strip_invisible(f"a{chr(cp)}b") == ("ab", chr(cp))
+    assert strip_invisible("a\u3000b\tc") == ("a b c", "")
+
+
+@pytest.mark.parametrize(
+    "text, script",
+    [
+        ("Иванов Сергей", "Cyrillic"),
+        ("Müller-Lüdenscheidt", "Latin"),
+        ("Αλέξης Τσίπρας", "Greek"),
+        ("محمد عبد", "Arabic"),
+        ("-- 12 ,", "Unknown"),
+        ("Ivan Иванов", None),
+        ("Iv\u0430n", None),
+        ("中文", None),
+        ("x²", None),
+    ],
+)
+def test_single_script(text, script):
+    assert single_script(text) == script
+
+
+_SCRIPT_MIX = st.text(alphabet="aeoxyAEOXY éüßł иаоЖЁії αοΩ محمد 中ש ²½ʹ-1.'\u0483", max_size=30)
+
+
+@settings(max_examples=500)
+@given(st.one_of(_SCRIPT_MIX, st.text(max_size=30)))
+def test_the_one_script_shortcut_agrees_with_counting_letters(text):
+    script = single_script(text)
+    if script is not None:
+        counts = script_counts(text)
+        assert script == dominant_script(counts)
+        assert fold_lookalikes(text, counts) == text
 
 
 def test_cyrillic_legal_form_with_latin_name_is_not_folded():

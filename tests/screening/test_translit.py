@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kordon.screening.text import load_yaml
-from kordon.screening.translit import arabic_word, detect_cyrillic_lang, transliterate
+from kordon.screening.translit import (
+    _guess_cyrillic_lang,
+    arabic_word,
+    detect_cyrillic_lang,
+    drop_apostrophes,
+    transliterate,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +51,15 @@ def test_canonical_cyrillic(text, lang, expected):
 )
 def test_language_guess(text, lang):
     assert detect_cyrillic_lang(text.lower()) == lang
+
+
+@given(st.text(alphabet="абвгдеийклмнопрстуфхцчшщъыьэюяёіїєґўәғқңөұүһ -", max_size=30))
+def test_the_russian_shortcut_agrees_with_the_full_guess(text):
+    assert detect_cyrillic_lang(text) == _guess_cyrillic_lang(text)
+
+
+def test_drop_apostrophes():
+    assert drop_apostrophes("o'brien мар’яна sa`id ʻumar") == "obrien маряна said umar"
 
 
 def test_guessed_language_is_used_without_lang():

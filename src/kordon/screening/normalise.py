@@ -21,6 +21,7 @@ removal recorded. The steps, in order:
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -33,10 +34,11 @@ from kordon.screening.text import (
     fold_lookalikes,
     load_yaml,
     script_counts,
+    single_script,
     strip_invisible,
 )
 from kordon.screening.translit import TOKEN as _TOKEN
-from kordon.screening.translit import apostrophe_table, phrase_variants, transliterate
+from kordon.screening.translit import drop_apostrophes, phrase_variants, transliterate
 
 __all__ = ["EmptyName", "NameForm", "clean_text", "name_key", "normalise_name", "transliterate"]
 
@@ -84,7 +86,7 @@ class _Profile:
     front_keys: frozenset[str]  # keys that may start a legal form
     back_keys: frozenset[str]  # keys that may end a legal form
     inner_keys: frozenset[str]  # keys that may start a spelled-out legal form
-    tag_of: dict[str, str]  # token -> "generic" | "particle"
+    tag_of: dict[str, str]  # token -> "generic" | "particle" | "initial" (a single letter)
     patronymics: bool
 
 
@@ -99,7 +101,8 @@ def _profile(entity_type: str) -> _Profile:
     with_forms = entity_type in _WITH_LEGAL_FORMS
     forms = names.legal_forms()
     front_tokens = {t for table, _ in front for t in table.by_first}
-    tag_of = {t: "particle" for t in names.particles()}
+    tag_of = dict.fromkeys(string.ascii_lowercase, "initial")
+    tag_of.update((t, "particle") for t in names.particles())
     if entity_type != "person":
         tag_of.update((t, "generic") for t in names.generic_words())
     return _Profile(
@@ -172,9 +175,9 @@ def _strip_title_after_comma(tokens: list[str], profile: _Profile, removed: list
         del tokens[at : at + hit[0]]
 
 
-def _strip(tokens: list[str], profile: _Profile, removed: list, found: list[str], surname_first: int) -> None:
-    """Strip legal forms, prefixes and titles until nothing more comes off."""
-    keys = list(_keys(tokens)) if profile.legal_forms else []
+def _strip(tokens: list[str], keys: list[str], profile: _Profile, removed: list, found: list[str],
+           surname_first: int) -> None:
+    """Strip legal forms, prefixes and titles until nothing more comes off (``keys`` in step)."""
     changed = True
     while changed and tokens:
         changed = False
@@ -189,13 +192,12 @@ def _strip(tokens: list[str], profile: _Profile, removed: list, found: list[str]
                 surname_first = 0
 
 
-def _needs_strip(tokens: list[str], profile: _Profile) -> bool:
+def _needs_strip(tokens: list[str], keys: tuple[str, ...], profile: _Profile) -> bool:
     """Cheap test: can anything be stripped at all? (Most names: no.)"""
     if tokens[0] in profile.front_tokens:
         return True
     if not profile.legal_forms:
         return False
-    keys = _keys(tokens)
     return keys[-1] in profile.back_keys or keys[0] in profile.front_keys or not profile.inner_keys.isdisjoint(keys)
 
 
@@ -215,7 +217,7 @@ def _cap_tokens(tokens: list[str], removed: list) -> list[str]:
 
 def _tags(tokens: list[str], profile: _Profile) -> tuple[str, ...]:
     tag_of = profile.tag_of
-    tags = [tag_of.get(t) or ("initial" if len(t) == 1 and t.isalpha() else "name") for t in tokens]
+    tags = [tag_of.get(t, "name") for t in tokens]
     if profile.patronymics and len(tokens) >= 3:
         for i in names.patronymic_positions(tokens):
             tags[i] = "patronymic"
@@ -233,21 +235,23 @@ def _surname_first(text: str) -> int:
     return len(_TOKEN.findall(head)) if comma else 0
 
 
-_KEYS: dict[str, str] = {}
+class _KeyCache(dict):
+    """token -> name_key(token), filled on first sight: known tokens are looked up
+    without a Python call (faster than the lru_cache of name_key)."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > 1 << 19:
+            self.clear()
+        key = self[token] = name_key(token)
+        return key
+
+
+_KEYS = _KeyCache()
 
 
 def _keys(tokens: list[str]) -> tuple[str, ...]:
-    """name_key of each token, through a plain dict (faster than the lru_cache call)."""
-    keys = _KEYS
-    out = []
-    for token in tokens:
-        key = keys.get(token)
-        if key is None:
-            if len(keys) > 1 << 19:
-                keys.clear()
-            key = keys[token] = name_key(token)
-        out.append(key)
-    return tuple(out)
+    """name_key of each token."""
+    return tuple(map(_KEYS.__getitem__, tokens))
 
 
 def normalise_name(name: str, entity_type: str = "any") -> NameForm:
@@ -275,30 +279,33 @@ def _normalise(name: str, entity_type: str) -> NameForm:
     if len(text) > _RAW_LIMIT:
         removed.append((f"{len(text) - _RAW_LIMIT} characters", "truncated"))
         text = text[:_RAW_LIMIT]
-    ascii_text = text.isascii()
-    if not ascii_text or _ASCII_CONTROL.search(text):
+    if not text.isascii() or _ASCII_CONTROL.search(text):
         text, invisible = strip_invisible(text)
         if invisible:
             removed.append((invisible, "invisible"))
     if len(text) > MAX_CHARS:
         removed.append((f"{len(text) - MAX_CHARS} characters", "truncated"))
         text = text[:MAX_CHARS]
-    if ascii_text:
-        # Fast path, most list names: no NFKC, lookalikes or transliteration.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        # Fast path, most list names (and those ASCII but for invisible or fullwidth
+        # characters): NFKC changed nothing, no lookalikes or transliteration.
         text = text.lower()
         if "'" in text or "`" in text:
             text = text.replace("'", "").replace("`", "")
         punctuation = _ASCII_PUNCTUATION.findall(text)
         script = "Latin" if _ASCII_LETTER.search(text) else "Unknown"
     else:
-        text = unicodedata.normalize("NFKC", text)
-        counts = script_counts(text)
-        folded = fold_lookalikes(text, counts)
-        if folded != text:
-            text, counts = folded, script_counts(folded)
-        text = text.casefold().translate(apostrophe_table())
+        script = single_script(text)
+        if script is None:  # several scripts (lookalikes to fold?) or a rare one
+            counts = script_counts(text)
+            folded = fold_lookalikes(text, counts)
+            if folded != text:
+                text, counts = folded, script_counts(folded)
+            script = dominant_script(counts)
+        text = drop_apostrophes(text.casefold())
         punctuation = _PUNCTUATION.findall(text)
-        script = dominant_script(counts)
         text = transliterate(text)
     if punctuation:
         removed.append(("".join(dict.fromkeys(punctuation)), "punctuation"))
@@ -315,14 +322,16 @@ def _normalise(name: str, entity_type: str) -> NameForm:
     surname_first = _surname_first(text) if profile.titles is not None and "," in text else 0
     if surname_first and surname_first < len(tokens) and tokens[surname_first] in profile.front_tokens:
         _strip_title_after_comma(tokens, profile, removed, surname_first)
-    if _needs_strip(tokens, profile):
-        _strip(tokens, profile, removed, forms, surname_first)
+    keys = _keys(tokens)
+    if _needs_strip(tokens, keys, profile):
+        _strip(tokens, list(keys), profile, removed, forms, surname_first)
         if not tokens:
             raise EmptyName(f"name {name[:80]!r} is only a legal form ({', '.join(forms)})")
+        keys = _keys(tokens)
     return NameForm(
         original=name,
         tokens=tuple(tokens),
-        keys=_keys(tokens),
+        keys=keys,
         tags=_tags(tokens, profile),
         legal_form=forms[0] if forms else None,
         removed=tuple(removed),

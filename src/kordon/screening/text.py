@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -50,8 +50,29 @@ def _invisible_chars() -> frozenset[str]:
     return frozenset(chr(cp) for cp, v in _invisible_table().items() if v is None)
 
 
+def _char_class(codepoints: Iterable[int]) -> str:
+    """A regex character class of the given code points, as ranges."""
+    cps = sorted(set(codepoints))
+    spans, start = [], 0
+    for i in range(1, len(cps) + 1):
+        if i == len(cps) or cps[i] != cps[i - 1] + 1:
+            lo, hi = cps[start], cps[i - 1]
+            spans.append(f"\\U{lo:08x}" + (f"-\\U{hi:08x}" if hi > lo else ""))
+            start = i
+    return "".join(spans)
+
+
+@cache
+def _invisible_search() -> Callable[[str], re.Match[str] | None]:
+    """Finds a character that :func:`strip_invisible` changes: a regex scans a name
+    many times faster than str.translate walks one that has nothing to change."""
+    return re.compile(f"[{_char_class(_invisible_table())}]").search
+
+
 def strip_invisible(text: str) -> tuple[str, str]:
     """Remove invisible and control characters; return (clean text, removed chars)."""
+    if _invisible_search()(text) is None:
+        return text, ""
     cleaned = text.translate(_invisible_table())
     if len(cleaned) == len(text):
         return cleaned, ""
@@ -121,11 +142,47 @@ def _script_codes() -> dict[int, str | None]:
 
 _CODE_SCRIPTS = (("L", "Latin"), ("C", "Cyrillic"), ("G", "Greek"), ("A", "Arabic"))
 
+# Opens a negated character class of \w less digits and _: letters, and the few
+# numeric signs that are not digits (², ½), which merely send a name the slow way.
+_LETTER_LIKE = r"^\W\d_"
 
-def script_counts(text: str) -> Counter[str]:
-    """Number of letters of each script in ``text``."""
+
+@cache
+def _other_letter_search() -> dict[str, tuple[str, Callable[[str], re.Match[str] | None]]]:
+    """Code letter -> (script, search for a letter that is not of that script)."""
+    letters: dict[str, list[int]] = {}
+    for cp, code in _script_codes().items():
+        if code is not None:
+            letters.setdefault(code, []).append(cp)
+    return {
+        code: (script, re.compile(f"[{_LETTER_LIKE}{_char_class(letters[code])}]").search)
+        for code, script in _CODE_SCRIPTS
+    }
+
+
+_FIRST_LETTER = re.compile(f"[{_LETTER_LIKE}]")
+
+
+def single_script(text: str) -> str | None:
+    """The script of ``text`` when all its letters are of one of the common scripts
+    ("Unknown" when it has none), else None: then count them with :func:`script_counts`.
+
+    Two regex searches instead of counting every letter; most names are in one script.
+    """
+    first = _FIRST_LETTER.search(text)
+    if first is None:
+        return "Unknown"
+    code = _script_codes().get(ord(first.group()))
+    if code is None:
+        return None
+    script, other = _other_letter_search()[code]
+    return script if other(text) is None else None
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Number of letters of each script in ``text`` (the common scripts first, then others as met)."""
     coded = text.translate(_script_codes())
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     known = 0
     for code, script in _CODE_SCRIPTS:
         n = coded.count(code)
@@ -137,16 +194,19 @@ def script_counts(text: str) -> Counter[str]:
             if ch not in "LCGA":
                 script = char_script(ch)
                 if script is not None:
-                    counts[script] += 1
+                    counts[script] = counts.get(script, 0) + 1
     return counts
 
 
-def dominant_script(counts: Counter[str]) -> str:
-    """The script of two thirds or more of the letters, else "Mixed" ("Unknown" without letters)."""
+def dominant_script(counts: dict[str, int]) -> str:
+    """The script of two thirds or more of the letters, else "Mixed" ("Unknown" without letters).
+
+    Of scripts with as many letters, the first in ``counts`` wins.
+    """
     if not counts:
         return "Unknown"
-    script, n = counts.most_common(1)[0]
-    return script if n * 3 >= sum(counts.values()) * 2 else "Mixed"
+    script = max(counts, key=counts.__getitem__)
+    return script if counts[script] * 3 >= sum(counts.values()) * 2 else "Mixed"
 
 
 # --- lookalikes -------------------------------------------------------------
@@ -182,28 +242,53 @@ def _strong_script(ch: str, to_latin: dict[int, str], to_cyrillic: dict[int, str
     return None
 
 
-def fold_lookalikes(text: str, counts: Counter[str]) -> str:
+_SCRIPT_OF_CODE = dict(_CODE_SCRIPTS)
+_CODE_OF_SCRIPT = {script: code for code, script in _CODE_SCRIPTS}
+
+
+def _strong_code(cp: int) -> str | None:
+    """Code letter of :func:`_strong_script` for one code point; the space stays a space."""
+    if cp == 0x20:
+        return " "
+    script = _strong_script(chr(cp), *_lookalike_tables())
+    return _CODE_OF_SCRIPT[script] if script else None
+
+
+class _StrongCodes(dict):
+    """str.translate table of :func:`_strong_code`, held for the first 0x2000 code points
+    (Latin, Greek, Cyrillic); rarer characters are looked up as they come."""
+
+    def __missing__(self, cp: int) -> str | None:
+        return _strong_code(cp)
+
+
+@cache
+def _strong_codes() -> _StrongCodes:
+    return _StrongCodes({cp: _strong_code(cp) for cp in range(0x2000)})
+
+
+def fold_lookalikes(text: str, counts: dict[str, int]) -> str:
     """Fold homoglyphs in each word toward the word's (else the name's) dominant script.
 
     Only names mixing Latin with Cyrillic or Greek letters are touched. A word
     whose letters all have lookalikes follows the script of the whole name.
+    Letters are counted on their code letters (``_strong_codes``: one
+    str.translate for the name, not a loop over its characters).
     """
     if not counts.get("Latin") or not (counts.get("Cyrillic") or counts.get("Greek")):
         return text
     to_latin, to_cyrillic = _lookalike_tables()
     words = text.split(" ")
-    strong_by_word = [
-        Counter(s for s in (_strong_script(ch, to_latin, to_cyrillic) for ch in word) if s)
-        for word in words
-    ]
-    strong_total = sum(strong_by_word, Counter())
+    strong_by_word = text.translate(_strong_codes()).split(" ")
+    strong = "".join(strong_by_word)
+    strong_total = {_SCRIPT_OF_CODE[code]: strong.count(code) for code in dict.fromkeys(strong)}
     # Ties go to Latin: a name made only of lookalike letters is most likely a
     # spoofed Latin name, the case the lists must catch.
     name_script = max(strong_total or counts, key=lambda s: ((strong_total or counts)[s], s == "Latin"))
     protected = _protected_cyrillic_words()
     out = []
-    for word, strong in zip(words, strong_by_word):
-        target = strong.most_common(1)[0][0] if strong else name_script
+    for word, codes in zip(words, strong_by_word):
+        target = _SCRIPT_OF_CODE[max(dict.fromkeys(codes), key=codes.count)] if codes else name_script
         if target == "Latin" and word.casefold() not in protected:
             word = word.translate(to_latin)
         elif target == "Cyrillic":

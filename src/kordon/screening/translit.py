@@ -33,10 +33,12 @@ _LATIN_SPECIAL = {
 }
 
 
-@cache
-def apostrophe_table() -> dict[int, None]:
-    """str.translate table deleting apostrophes."""
-    return {ord(ch): None for ch in APOSTROPHES}
+_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+
+
+def drop_apostrophes(text: str) -> str:
+    """Delete apostrophes (a regex: str.translate is slow on non-ASCII text)."""
+    return _APOSTROPHE.sub("", text)
 
 
 @cache
@@ -89,8 +91,18 @@ _BELARUSIAN_E = re.compile(r"[бвгджзклмнпрстфхцчш]э")
 _UKRAINIAN_SURNAME = re.compile(r"[сцз]ьк(?:ий|а|ого)\b")
 
 
+# Anything that makes a text other than Russian below; most Cyrillic names have none.
+_NOT_RUSSIAN = re.compile(
+    f"[{''.join(sorted(_KAZAKH | _UKRAINIAN))}ўі]|{_UKRAINIAN_SURNAME.pattern}|{_BELARUSIAN_E.pattern}"
+)
+
+
 def detect_cyrillic_lang(text: str) -> str:
     """Guess ru / uk / be / kk from the letters only a language uses (lower-case text)."""
+    return "ru" if _NOT_RUSSIAN.search(text) is None else _guess_cyrillic_lang(text)
+
+
+def _guess_cyrillic_lang(text: str) -> str:
     chars = set(text)
     if chars & _KAZAKH:
         return "kk"
@@ -207,7 +219,7 @@ def transliterate(text: str, lang: str | None = None) -> str:
     lang = _LANG_ALIASES.get(lang, lang) if lang else None
     if lang not in CYRILLIC_LANGS:
         lang = detect_cyrillic_lang(text)
-    text = text.translate(apostrophe_table())  # Мар'яна: я after an apostrophe is not word-initial
+    text = drop_apostrophes(text)  # Мар'яна: я after an apostrophe is not word-initial
     initial = _initial_pattern(lang)
     if initial is not None:
         pattern, mapping = initial

@@ -250,7 +250,7 @@ class Hit:
     def __init__(self, entity: Entity | None, score: float, matched_name: str, matched_kind: NameKind,
                  query_name: str, explanation: Explanation | None = None, *, entity_id: str | None = None,
                  make: Callable[[], tuple[Entity, Explanation]] | None = None,
-                 listing: tuple[str, str, str] | None = None):
+                 listing: tuple[str, str, str] | Callable[[], tuple[str, str, str]] | None = None):
         if entity is None and make is None:
             raise ValueError("a hit needs its entity, or a way to make it")
         self.entity_id = entity_id if entity_id is not None else entity.id  # type: ignore[union-attr]
@@ -261,7 +261,7 @@ class Hit:
         self._entity = entity
         self._explanation = explanation
         self._make = make
-        self._listing = listing  # (source, source_id, caption), known without building the entity
+        self._listing = listing  # (source, source_id, caption), or how to read them, without building the entity
 
     def _built(self) -> None:
         if self._make is not None:
@@ -280,21 +280,32 @@ class Hit:
             self._built()
         return self._explanation  # type: ignore[return-value]
 
+    def _listed(self) -> tuple[str, str, str]:
+        listing = self._listing
+        if listing is None:
+            entity = self.entity
+            listing = (entity.source, entity.source_id, entity.caption)
+        elif callable(listing):
+            listing = listing()
+        self._listing = listing
+        return listing
+
     @property
     def source(self) -> str:
-        return self._listing[0] if self._listing else self.entity.source
+        return self._listed()[0]
 
     @property
     def source_id(self) -> str:
-        return self._listing[1] if self._listing else self.entity.source_id
+        return self._listed()[1]
 
     @property
     def caption(self) -> str:
-        """The entity's name as the list gives it first."""
-        return self._listing[2] if self._listing else self.entity.caption
+        """The entity's first primary name (or first name)."""
+        return self._listed()[2]
 
     def __getstate__(self) -> dict[str, Any]:
         self._built()
+        self._listed()
         return {k: getattr(self, k) for k in self.__slots__ if k != "_make"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:

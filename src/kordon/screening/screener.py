@@ -303,7 +303,7 @@ class Screener:
             return index.entity(entity), explain()
 
         return Hit(None, value, index.name_text[name], KINDS[int(index.name_kind[name])], query_name,
-                   entity_id=index.entity_ids[entity], make=make, listing=index.listing(entity))
+                   entity_id=index.entity_ids[entity], make=make, listing=lambda: index.listing(entity))
 
     def screen(self, query: Query | str, threshold: float | None = None, limit: int = 10,
                weights: dict[str, float] | None = None) -> list[Hit]:

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 import yaml
 from rapidfuzz.distance import OSA
 
-from kordon.screening import names
+from kordon.screening import kernels, names
 from kordon.screening.index import (
+    _OCR_CHARS,
+    _OCR_PAIRS,
     TAG_CODES,
     TAG_WEIGHT,
     TYPE_CODES,
@@ -195,6 +199,11 @@ class QueryToken:
     def near_keys(self) -> frozenset[int]:
         return frozenset(kid for kid, _ in self.near)
 
+    @cached_property
+    def near_sorted(self) -> np.ndarray:
+        """The near keys in order, for the compiled alignment's binary search (made once per part)."""
+        return np.array(sorted(self.near_keys), np.int64)
+
 
 @dataclass(slots=True)
 class PreparedQuery:
@@ -207,16 +216,46 @@ class PreparedQuery:
     type_code: int | None  # None for "any"
     id_entities: dict[int, str]  # entity row -> the identifier value that matched
     pair_cache: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    arrays: tuple | None = None  # the query's side of kernels.align_names, made when first aligned
 
 
-@dataclass(slots=True)
+Pair = tuple[tuple[int, ...], tuple[int, ...], float, str]  # query parts, listed parts, similarity, how
+Parts = tuple[list[Pair], list[int], list[int]]
+
+
 class Alignment:
-    """How the query's parts met a listed name's parts (see :func:`align_names`)."""
+    """How the query's parts met a listed name's parts (see :func:`align_names_reference`).
 
-    similarity: float
-    pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]]  # query idx, listed idx, sim, how
-    missing: list[int]  # listed parts the query lacks
-    extra: list[int]  # query parts the listed name lacks
+    Besides the similarity: the ``pairs`` taken, best first; the listed parts the query lacks (``missing``);
+    the query parts the listed name lacks (``extra``). They may come as a function that makes them when
+    first read: every name is scored, few are explained.
+    """
+
+    __slots__ = ("similarity", "_parts")
+
+    def __init__(self, similarity: float, parts: Parts | Callable[[], Parts]):
+        self.similarity = similarity
+        self._parts = parts
+
+    def _made(self) -> Parts:
+        if callable(self._parts):
+            self._parts = self._parts()
+        return self._parts
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return self._made()[0]
+
+    @property
+    def missing(self) -> list[int]:
+        return self._made()[1]
+
+    @property
+    def extra(self) -> list[int]:
+        return self._made()[2]
+
+    def __repr__(self) -> str:
+        return f"Alignment({self.similarity!r}, pairs={self.pairs!r}, missing={self.missing!r}, extra={self.extra!r})"
 
 
 @dataclass(slots=True)
@@ -241,8 +280,10 @@ class Comparison:
 ORGANISATIONS = frozenset({"company", "organization"})  # query types whose left-out listed words cost less
 
 
-def align_names(c: Comparison) -> Alignment:
+def align_names_reference(c: Comparison) -> Alignment:
     """Best one-to-one alignment of query parts with listed parts, weighted by rarity.
+
+    The definition, in Python; screening runs the compiled :func:`align_names`, tested to give the same.
 
     Order does not matter. Each pair scores its similarity (1 for the same key;
     typo similarity of keys or tokens otherwise; 0.8 for an initial against a
@@ -311,7 +352,7 @@ def align_names(c: Comparison) -> Alignment:
     for j in missing:
         factor = params["missing_patronymic"] if tags[j] == PATRONYMIC else left_out
         den += lweights[j] * factor
-    return Alignment(num / den if den > 0 else 0.0, pairs, missing, extra)
+    return Alignment(num / den if den > 0 else 0.0, (pairs, missing, extra))
 
 
 def _pair_similarity(q: PreparedQuery, qi: int, qt: QueryToken, kid: int, token: str, vocab: list[str]) -> float:
@@ -394,16 +435,87 @@ def _join_options(q: PreparedQuery, c: Comparison, pairs, used_q: set[int], used
     return [(sim, qset, lset, "joined") for (qset, lset), sim in best.items()]
 
 
+# --- the compiled name alignment ------------------------------------------------------
+
+_TAG_WEIGHTS_ARRAY = np.array(_TAG_WEIGHTS, np.float64)
+_KEYBOARD = np.full((128, 2), -1.0)  # (row, column) of each key by code point; row -1: no key
+for _ch, _position in _KEY_POSITION.items():
+    _KEYBOARD[ord(_ch)] = _position
+_OCR_PAIR_CODES = np.array([[ord(many[0]), ord(many[1]), ord(one)] for many, one in _OCR_PAIRS], np.int32)
+_OCR_CHAR_CODES = np.arange(128, dtype=np.int32)
+_OCR_CHAR_CODES[list(_OCR_CHARS)] = list(_OCR_CHARS.values())
+
+
+def align_names(c: Comparison) -> Alignment:
+    """The alignment of one comparison (:func:`align_names_reference`), compiled."""
+    return align_many(c.query, c.index, [c.name], c.params)[0]
+
+
+class Alignments:
+    """One query's alignments with several listed names, from one compiled call (:func:`align_many`): the
+    similarities at once, each name's :class:`Alignment` when asked for (names that cannot score are not)."""
+
+    __slots__ = ("similarity", "_pairs", "_query_parts", "_name_ptr", "_names")
+
+    def __init__(self, similarity: list[float], pairs: list[np.ndarray], query_parts: int, name_ptr: np.ndarray,
+                 names: list[int]):
+        self.similarity = similarity
+        self._pairs, self._query_parts, self._name_ptr, self._names = pairs, query_parts, name_ptr, names
+
+    def __getitem__(self, i: int) -> Alignment:
+        return Alignment(self.similarity[i],
+                         partial(_unpacked, self._pairs, i, self._query_parts, self._name_ptr, self._names[i]))
+
+
+def align_many(q: PreparedQuery, index: Index, names: list[int], params: dict[str, float]) -> Alignments:
+    """The query aligned with each of the listed ``names`` in one compiled call: calls, not names, cost the most."""
+    if not names:
+        return Alignments([], [], 0, index.name_ptr, names)
+    vocab_text, vocab_off, raw_text, raw_off, idf = index.alignment_arrays()
+    left_out = params["missing_listed_organisation"] if q.parsed.type in ORGANISATIONS else params["missing_listed"]
+    settings = np.array([params["min_token_similarity"], params["min_join_similarity"], params["initial_listed"],
+                         params["missing_patronymic"], left_out, INITIAL_SIMILARITY])
+    similarity, *pairs = kernels.align_names(
+        np.array(names, np.int64), index.name_ptr, index.tok_key, index.tok_tag, index.tok_raw, vocab_text, vocab_off,
+        raw_text, raw_off, idf, _TAG_WEIGHTS_ARRAY, *_query_arrays(q), settings, INITIAL, PARTICLE, PATRONYMIC,
+        _KEYBOARD, _OCR_PAIR_CODES, _OCR_CHAR_CODES)
+    return Alignments(similarity.tolist(), pairs, len(q.tokens), index.name_ptr, names)
+
+
+def _query_arrays(q: PreparedQuery) -> tuple:
+    """The query's parts as kernels.align_names reads them (made once per query)."""
+    if q.arrays is None:
+        tokens = q.tokens
+        text, offsets = kernels.code_points([t.key for t in tokens] + [t.token for t in tokens])
+        near = [t.near_sorted for t in tokens]
+        q.arrays = (text, offsets, np.array([(t.kid, t.tag, t.last) for t in tokens], np.int64),
+                    np.array([t.weight for t in tokens], np.float64),
+                    np.fromiter(accumulate(map(len, near), initial=0), np.int64, len(near) + 1), np.concatenate(near))
+    return q.arrays
+
+
+def _unpacked(pairs: list[np.ndarray], i: int, query_parts: int, name_ptr: np.ndarray, name: int) -> Parts:
+    """The pairs, missing and extra parts of the ``i``-th name (``name``) from kernels.align_names' arrays."""
+    pair_ptr, spans, sims = pairs
+    lo, hi = pair_ptr[i], pair_ptr[i + 1]
+    taken = [(tuple(range(qa, qb + 1)), tuple(range(la, lb + 1)), sim, kernels.PAIR_KINDS[how])
+             for (qa, qb, la, lb, how), sim in zip(spans[lo:hi].tolist(), sims[lo:hi].tolist())]
+    used_q = {part for qset, _, _, _ in taken for part in qset}
+    used_l = {part for _, lset, _, _ in taken for part in lset}
+    return (taken, [j for j in range(int(name_ptr[name + 1] - name_ptr[name])) if j not in used_l],
+            [k for k in range(query_parts) if k not in used_q])
+
+
 # --- features -----------------------------------------------------------------------
 
 
 def name_match(c: Comparison) -> tuple[float, str]:
     """Similarity of the query name with the listed name, part by part and weighted by rarity.
 
-    See :func:`align_names`: 1.0 when every part matches exactly; typos, initials,
+    See :func:`align_names_reference`: 1.0 when every part matches exactly; typos, initials,
     parts the query adds and rare listed parts it leaves out lower it.
     """
-    if c.alignment is None:  # the caller may pass the alignment of the same listed name on another list
+    if c.alignment is None:  # the screener sets it: one compiled call aligns all of a query's names
         c.alignment = align_names(c)
     return c.alignment.similarity, ""
 

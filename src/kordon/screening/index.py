@@ -615,6 +615,15 @@ class Index:
         raw = self.raw_list
         return self.tok_key[lo:hi].tolist(), self.tok_tag[lo:hi].tolist(), [raw[r] for r in self.tok_raw[lo:hi].tolist()]
 
+    def alignment_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Keys and Latin tokens as code points with offsets, and the rarity weights as float64 (as ``idf_list``
+        has them), for the compiled name alignment; made on first use, and again after :meth:`reweight`."""
+        made = getattr(self, "_alignment_arrays", None)
+        if made is None or made[0] is not self.idf_list:
+            made = self._alignment_arrays = (self.idf_list, *kernels.code_points(self.vocab_list),
+                                             *kernels.code_points(self.raw_list), np.array(self.idf_list, np.float64))
+        return made[1:]
+
     # --- typo neighbourhood ---------------------------------------------
     def fuzzy_terms(self, token: str, key: str, min_similarity: float) -> tuple[tuple[int, float], ...]:
         """Listed keys within one typo of the query token or of its key, with similarity, best first.

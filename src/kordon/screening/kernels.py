@@ -11,6 +11,8 @@ screening on a machine pays the compilation.
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 import numpy as np
 from numba import njit
 
@@ -466,3 +468,588 @@ def merge_terms(first_keys, first_sims, then_keys, then_sims, key_best, key_seen
         sims[i] = key_best[keys[i]]
     order = np.argsort(-sims, kind="mergesort")
     return keys[:n][order], sims[order]
+
+
+# --- the name alignment of the scoring stage -------------------------------------------------
+# features.align_names_reference is the definition; these loops compute the same alignment (same
+# pairs in the same order, the same floats) for all the listed names a query is scored against.
+
+PAIR_KINDS = ("exact", "initial", "fuzzy", "truncated", "joined")  # a pair's ``how``, by the codes below
+_EXACT, _INITIAL, _FUZZY, _TRUNCATED, _JOINED = 0, 1, 2, 3, 4
+_JOIN_TYPOS = 2  # joined strings are long: more typos than this never reach min_join_similarity
+
+
+def code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as int32 code points cut at int64 offsets: the alignment compares characters, as Python does."""
+    offsets = np.fromiter(accumulate(map(len, texts), initial=0), np.int64, len(texts) + 1)
+    return np.frombuffer("".join(texts).encode("utf-32-le"), np.int32).copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def _osa_distance(a, alo, ahi, b, blo, bhi, most, rows):  # pragma: no cover - compiled
+    """Optimal-string-alignment distance of ``a[alo:ahi]`` and ``b[blo:bhi]`` (rapidfuzz's ``OSA.distance``)
+    when it is at most ``most``, else ``most + 1``: only cells within ``most`` of the diagonal can be on such
+    an alignment. ``rows`` is a work array of shape (3, at least the length of b + 1)."""
+    n, m = ahi - alo, bhi - blo
+    beyond = most + 1
+    if abs(n - m) > most:
+        return beyond
+    if n == 0 or m == 0:
+        return max(n, m)
+    prev2, prev, cur = 0, 1, 2
+    for j in range(min(m, most) + 1):
+        rows[prev, j] = j
+    if most < m:
+        rows[prev, most + 1] = beyond
+    for i in range(1, n + 1):
+        lo, hi = max(1, i - most), min(m, i + most)
+        left = rows[cur, lo - 1] = i if lo == 1 else beyond
+        diagonal = rows[prev, lo - 1]
+        ca = a[alo + i - 1]
+        ca_before = a[alo + i - 2] if i > 1 else -1
+        best = beyond
+        for j in range(lo, hi + 1):
+            cb = b[blo + j - 1]
+            up = rows[prev, j]
+            v = min(up + 1, left + 1, diagonal + (0 if ca == cb else 1))
+            if j > 1 and ca == b[blo + j - 2] and ca_before == cb:
+                v = min(v, rows[prev2, j - 2] + 1)
+            rows[cur, j] = v
+            best = min(best, v)
+            left, diagonal = v, up
+        if best > most:
+            return beyond
+        if hi < m:
+            rows[cur, hi + 1] = beyond
+        prev2, prev, cur = prev, cur, prev2
+    return min(rows[prev, m], beyond)
+
+
+@njit(cache=True, nogil=True)
+def _same(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
+    if ahi - alo != bhi - blo:
+        return False
+    for i in range(ahi - alo):
+        if a[alo + i] != b[blo + i]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _keyboard_neighbours(x, y, keyboard):  # pragma: no cover - compiled
+    """features._keyboard_neighbours over ``keyboard``: (row, column) by code point, row -1 for no key."""
+    if x >= len(keyboard) or y >= len(keyboard) or keyboard[x, 0] < 0 or keyboard[y, 0] < 0:
+        return False
+    return abs(keyboard[x, 0] - keyboard[y, 0]) <= 1 and abs(keyboard[x, 1] - keyboard[y, 1]) <= 1
+
+
+@njit(cache=True, nogil=True)
+def _slip_cost(a, alo, ahi, b, blo, bhi, keyboard):  # pragma: no cover - compiled
+    """features._slip_cost: the cost of the one edit between two strings."""
+    n, m = ahi - alo, bhi - blo
+    if n == m:
+        i = 0
+        while a[alo + i] == b[blo + i]:
+            i += 1
+        if (i + 1 < n and a[alo + i] == b[blo + i + 1] and a[alo + i + 1] == b[blo + i]
+                and _same(a, alo + i + 2, ahi, b, blo + i + 2, bhi)):
+            return 0.5  # swapped neighbours
+        if _same(a, alo + i + 1, ahi, b, blo + i + 1, bhi) and _keyboard_neighbours(a[alo + i], b[blo + i], keyboard):
+            return 0.75
+        return 1.0
+    if n < m:
+        a, alo, ahi, b, blo, bhi, n, m = b, blo, bhi, a, alo, ahi, m, n
+    i = 0
+    while i < m and a[alo + i] == b[blo + i]:
+        i += 1
+    extra = a[alo + i]
+    before = a[alo + i - 1] if i >= 1 else -1
+    after = a[alo + i + 1] if i + 1 < n else -1
+    if extra == before or extra == after:
+        return 0.5  # doubled letter
+    if (before >= 0 and _keyboard_neighbours(before, extra, keyboard)) or (
+            after >= 0 and _keyboard_neighbours(after, extra, keyboard)):
+        return 0.75
+    return 1.0
+
+
+@njit(cache=True, nogil=True)
+def _ocr_fold(src, lo, hi, out, ocr_pairs, ocr_chars):  # pragma: no cover - compiled
+    """index.ocr_fold of ``src[lo:hi]`` into ``out``; returns its length. Each pair (``ocr_pairs``: first,
+    second, replacement) is replaced left to right in what the previous one left, as ``str.replace`` does;
+    then ``ocr_chars`` translates single characters (a table by code point)."""
+    n = hi - lo
+    for i in range(n):
+        out[i] = src[lo + i]
+    for p in range(len(ocr_pairs)):
+        first, second, by = ocr_pairs[p, 0], ocr_pairs[p, 1], ocr_pairs[p, 2]
+        read = write = 0
+        while read < n:
+            if read + 1 < n and out[read] == first and out[read + 1] == second:
+                out[write] = by
+                read += 2
+            else:
+                out[write] = out[read]
+                read += 1
+            write += 1
+        n = write
+    for i in range(n):
+        if out[i] < len(ocr_chars):
+            out[i] = ocr_chars[out[i]]
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _similarity(a, alo, ahi, b, blo, bhi, typos, may_fold, alphabet, folds):  # pragma: no cover - compiled
+    """features.token_similarity of two strings ``typos`` (their OSA distance) apart. Unless ``may_fold``
+    (one of them changes when folded: see :func:`_changes_when_folded`) their OCR folds differ. ``alphabet``:
+    the keyboard and OCR tables (see align_names); ``folds`` is a work array of shape (2, at least the longer
+    length)."""
+    if typos == 0:
+        return 1.0
+    keyboard, ocr_pairs, ocr_chars = alphabet
+    cost = _slip_cost(a, alo, ahi, b, blo, bhi, keyboard) if typos == 1 else float(typos)
+    sim = max(0.0, 1.0 - 1.5 * cost / max(ahi - alo, bhi - blo))
+    if sim < 0.9 and may_fold and _same_folded(a, alo, ahi, b, blo, bhi, ocr_pairs, ocr_chars, folds):
+        return 0.9
+    return sim
+
+
+@njit(cache=True, nogil=True)
+def _changes_when_folded(a, lo, hi, ocr_pairs, ocr_chars):  # pragma: no cover - compiled
+    """Whether :func:`_ocr_fold` changes ``a[lo:hi]``: only if it has a pair or a character to replace (a
+    replacement makes no new pair), so two different strings neither of which changes fold differently."""
+    for i in range(lo, hi):
+        c = a[i]
+        if c < len(ocr_chars) and ocr_chars[c] != c:
+            return True
+        if i + 1 < hi:
+            for p in range(len(ocr_pairs)):
+                if c == ocr_pairs[p, 0] and a[i + 1] == ocr_pairs[p, 1]:
+                    return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _same_folded(a, alo, ahi, b, blo, bhi, ocr_pairs, ocr_chars, folds):  # pragma: no cover - compiled
+    na = _ocr_fold(a, alo, ahi, folds[0], ocr_pairs, ocr_chars)
+    nb = _ocr_fold(b, blo, bhi, folds[1], ocr_pairs, ocr_chars)
+    return _same(folds[0], 0, na, folds[1], 0, nb)
+
+
+@njit(cache=True, nogil=True)
+def _similarity_from(a, alo, ahi, b, blo, bhi, floor, may_fold, alphabet, rows, folds):  # pragma: no cover
+    """features.token_similarity of two strings when it is at least ``floor``, else some value under
+    ``floor``: typos past those that ``floor`` allows are not counted."""
+    longest = max(ahi - alo, bhi - blo)
+    # 1 − 1.5 × typos / longest ≥ floor allows this many typos; one more keeps clear of float rounding
+    most = longest if floor <= 0.0 else max(1, int((1.0 - floor) * longest / 1.5)) + 1
+    typos = _osa_distance(a, alo, ahi, b, blo, bhi, most, rows)
+    if typos <= most:
+        return _similarity(a, alo, ahi, b, blo, bhi, typos, may_fold, alphabet, folds)
+    return 0.9 if may_fold and _same_folded(a, alo, ahi, b, blo, bhi, alphabet[1], alphabet[2], folds) else -1.0
+
+
+@njit(cache=True, nogil=True)
+def _before(opt_sim, opt_span, o, p):  # pragma: no cover - compiled
+    """Option ``o`` sorts before ``p``: more similar, or as similar with fewer parts."""
+    if opt_sim[o] != opt_sim[p]:
+        return opt_sim[o] > opt_sim[p]
+    return (opt_span[o, 1] - opt_span[o, 0] + opt_span[o, 3] - opt_span[o, 2]
+            < opt_span[p, 1] - opt_span[p, 0] + opt_span[p, 3] - opt_span[p, 2])
+
+
+@njit(cache=True, nogil=True)
+def _greedy(opt_sim, opt_span, count, used_q, used_l, order, taken):  # pragma: no cover - compiled
+    """features._greedy over the first ``count`` options (spans: first and last query part, first and last
+    listed part): most similar first, on ties single parts first, then in the order made (Python's sort is
+    stable). Marks the parts used, writes the options taken to ``taken`` and returns how many."""
+    if count <= 64:  # most names: a few options, sorted in place
+        for o in range(count):
+            k = o
+            while k > 0 and _before(opt_sim, opt_span, o, order[k - 1]):
+                order[k] = order[k - 1]
+                k -= 1
+            order[k] = o
+    else:  # many options: no quadratic worst case (stable sorts by size, then by similarity)
+        size = opt_span[:count, 1] - opt_span[:count, 0] + opt_span[:count, 3] - opt_span[:count, 2]
+        by_size = np.argsort(size, kind="mergesort")
+        order[:count] = by_size[np.argsort(-opt_sim[by_size], kind="mergesort")]
+    used_q[:] = False
+    used_l[:] = False
+    n = 0
+    for k in range(count):
+        o = order[k]
+        qa, qb, la, lb = opt_span[o, 0], opt_span[o, 1], opt_span[o, 2], opt_span[o, 3]
+        if used_q[qa] or used_q[qb] or used_l[la] or used_l[lb]:
+            continue
+        used_q[qa] = used_q[qb] = used_l[la] = used_l[lb] = True
+        taken[n] = o
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _joinable(used, movable, i):  # pragma: no cover - compiled
+    """Parts ``i`` and ``i + 1`` may be one word: one is free, neither is exactly paired."""
+    return (not used[i] or not used[i + 1]) and movable[i] and movable[i + 1]
+
+
+@njit(cache=True, nogil=True)
+def _spans(used, movable, span):  # pragma: no cover - compiled
+    """features._spans without the texts: free parts, then neighbouring pairs of a free part and a free or
+    loosely paired one, as (first, last) rows of ``span``; returns how many."""
+    n = 0
+    for i in range(len(used)):
+        if not used[i]:
+            span[n, 0] = span[n, 1] = i
+            n += 1
+    for i in range(len(used) - 1):
+        if _joinable(used, movable, i):
+            span[n, 0], span[n, 1] = i, i + 1
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _can_join(used, movable):  # pragma: no cover - compiled
+    for i in range(len(used) - 1):
+        if _joinable(used, movable, i):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _movable(used, opt_sim, opt_span, taken, n_taken, side, movable):  # pragma: no cover - compiled
+    """Free parts and loosely paired ones (similarity under 1) of one side (0: query, 2: listed)."""
+    for i in range(len(used)):
+        movable[i] = not used[i]
+    for k in range(n_taken):
+        o = taken[k]
+        if opt_sim[o] < 1.0:
+            movable[opt_span[o, side] : opt_span[o, side + 1] + 1] = True
+
+
+@njit(cache=True, nogil=True)
+def _earlier(values, at):  # pragma: no cover - compiled
+    """Whether ``values[at]`` occurs before ``at``."""
+    for i in range(at):
+        if values[i] == values[at]:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _keys_are_tokens(text, off, n):  # pragma: no cover - compiled
+    """Each of the ``n`` keys (the first half of ``off``) is spelled as its token (the second half)."""
+    for i in range(n):
+        if not _same(text, off[i], off[i + 1], text, off[n + i], off[n + i + 1]):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _join_options(query, listed, used_q, used_l, options, count, n_taken, min_join, alphabet, work
+                  ):  # pragma: no cover - compiled
+    """features._join_options: adds neighbouring parts joined on one side or both after the first ``count``
+    options, in the order the reference first finds them, and returns the new count. The arguments: see
+    :func:`_align`."""
+    q_text, q_off = query[0], query[1]
+    l_text, l_off = listed[0], listed[1]
+    opt_sim, opt_span, opt_how, _, taken = options
+    nq, nl = len(used_q), len(used_l)
+    rows, folds, movable_q_all, movable_l_all, q_span, l_span, q_len, l_len = work
+    movable_q, movable_l = movable_q_all[:nq], movable_l_all[:nl]
+    _movable(used_q, opt_sim, opt_span, taken, n_taken, 0, movable_q)
+    _movable(used_l, opt_sim, opt_span, taken, n_taken, 2, movable_l)
+    if not (_can_join(used_q, movable_q) or _can_join(used_l, movable_l)):
+        return count  # a join needs two neighbouring parts on one side
+    nqs = _spans(used_q, movable_q, q_span)
+    nls = _spans(used_l, movable_l, l_span)
+    # folding can differ across a moved boundary (myongc-hin / myong-chin): compare tokens too
+    levels = 1 if _keys_are_tokens(q_text, q_off, nq) and _keys_are_tokens(l_text, l_off, nl) else 2
+    first_join = count
+    for level in range(levels):
+        q0, l0 = level * nq, level * nl  # keys, then tokens
+        for s in range(nqs):
+            q_len[s] = q_off[q0 + q_span[s, 1] + 1] - q_off[q0 + q_span[s, 0]]
+        for t in range(nls):
+            l_len[t] = l_off[l0 + l_span[t, 1] + 1] - l_off[l0 + l_span[t, 0]]
+        for s in range(nqs):
+            length = q_len[s]
+            if _earlier(q_len, s):
+                continue  # spans of this length were compared with the first of them
+            for near in range(length - _JOIN_TYPOS, length + _JOIN_TYPOS + 1):
+                for t in range(nls):
+                    if l_len[t] != near:
+                        continue
+                    la, lb = l_span[t, 0], l_span[t, 1]
+                    llo, lhi = l_off[l0 + la], l_off[l0 + lb + 1]
+                    for u in range(s, nqs):
+                        qa, qb = q_span[u, 0], q_span[u, 1]
+                        if q_len[u] != length or (qa == qb and la == lb):
+                            continue
+                        qlo, qhi = q_off[q0 + qa], q_off[q0 + qb + 1]
+                        if q_text[qlo] != l_text[llo] and q_text[qhi - 1] != l_text[lhi - 1]:
+                            continue
+                        typos = _osa_distance(q_text, qlo, qhi, l_text, llo, lhi, _JOIN_TYPOS, rows)
+                        if typos > _JOIN_TYPOS:
+                            continue
+                        sim = _similarity(q_text, qlo, qhi, l_text, llo, lhi, typos, True, alphabet, folds)
+                        if sim < min_join:
+                            continue
+                        o = first_join
+                        while o < count and not (opt_span[o, 0] == qa and opt_span[o, 1] == qb
+                                                 and opt_span[o, 2] == la and opt_span[o, 3] == lb):
+                            o += 1
+                        if o == count:
+                            if sim <= 0.0:
+                                continue
+                            count = _add_option(options, count, sim, qa, qb, la, lb, _JOINED)
+                        elif sim > opt_sim[o]:
+                            opt_sim[o] = sim
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _add_option(options, count, sim, qa, qb, la, lb, how):  # pragma: no cover - compiled
+    opt_sim, opt_span, opt_how = options[0], options[1], options[2]
+    opt_sim[count] = sim
+    opt_span[count, 0], opt_span[count, 1], opt_span[count, 2], opt_span[count, 3] = qa, qb, la, lb
+    opt_how[count] = how
+    return count + 1
+
+
+@njit(cache=True, nogil=True)
+def _pair_similarity(query, qi, listed, lj, min_sim, alphabet, work):  # pragma: no cover - compiled
+    """features._pair_similarity: the better typo similarity of the two keys and of the two tokens (exact
+    when it reaches ``min_sim``)."""
+    q_text, q_off, q_folds = query[0], query[1], query[4]
+    l_text, l_off, l_folds = listed[0], listed[1], listed[6]
+    rows, folds = work[0], work[1]
+    nq, nl = len(q_off) // 2, len(l_off) // 2
+    kq_lo, kq_hi, kl_lo, kl_hi = q_off[qi], q_off[qi + 1], l_off[lj], l_off[lj + 1]
+    tq_lo, tq_hi, tl_lo, tl_hi = q_off[nq + qi], q_off[nq + qi + 1], l_off[nl + lj], l_off[nl + lj + 1]
+    sim = _similarity_from(q_text, kq_lo, kq_hi, l_text, kl_lo, kl_hi, min_sim, q_folds[qi] or l_folds[lj], alphabet,
+                           rows, folds)
+    if _same(q_text, kq_lo, kq_hi, q_text, tq_lo, tq_hi) and _same(l_text, kl_lo, kl_hi, l_text, tl_lo, tl_hi):
+        return sim  # the tokens are the keys
+    return max(sim, _similarity_from(q_text, tq_lo, tq_hi, l_text, tl_lo, tl_hi, min_sim,
+                                     q_folds[nq + qi] or l_folds[nl + lj], alphabet, rows, folds))
+
+
+@njit(cache=True, nogil=True)
+def _cache_slot(cache_key, qi, kid, raw):  # pragma: no cover - compiled
+    """Where (query part, listed key, listed token) is in an open-addressing table, or goes (row -1)."""
+    mask = len(cache_key) - 1
+    slot = (qi * 3266489917 + kid * 2654435761 + raw * 2246822519) & mask
+    while cache_key[slot, 0] >= 0 and not (
+            cache_key[slot, 0] == qi and cache_key[slot, 1] == kid and cache_key[slot, 2] == raw):
+        slot = (slot + 1) & mask
+    return slot
+
+
+@njit(cache=True, nogil=True)
+def _align(query, listed, params, tags, alphabet, options, used_q, used_l, cache, work):  # pragma: no cover
+    """features.align_names_reference of the query and one listed name; returns the similarity and how many
+    pairs it took (their options in ``options[4]``, in the reference's order).
+
+    ``query``: its keys then its tokens as one text and offsets; each part's key id, tag and 1 for the last
+    part; its weight; whether each key and token changes when OCR-folded; the keys within one typo of each
+    part (see align_names). ``listed``: the same text, offsets and folding of the listed name, and each
+    part's key id, tag, token id and weight. ``tags``: the codes of initials, particles and patronymics.
+    ``options``: similarity, spans, kind, then sort order and the options taken (work arrays). ``used_q``,
+    ``used_l``: the parts taken. ``cache``: typo similarities by (query part, listed key, listed token), for
+    all the names of one call. ``work``: see align_names.
+    """
+    q_text, q_off, q_parts, q_weight, _, near_ptr, near_kid = query
+    l_text, l_off, l_kid, l_tag, l_raw, l_weight, _ = listed
+    initial, particle, patronymic = tags
+    min_sim, min_join, initial_listed = params[0], params[1], params[2]
+    missing_patronymic, left_out, initial_similarity = params[3], params[4], params[5]
+    opt_sim, opt_span, opt_how, order, taken = options
+    cache_key, cache_sim = cache
+    nq, nl = len(q_parts), len(l_kid)
+    count = 0
+    for qi in range(nq):
+        q_kid, q_tag, q_last = q_parts[qi, 0], q_parts[qi, 1], q_parts[qi, 2]
+        tq_lo, tq_hi = q_off[nq + qi], q_off[nq + qi + 1]
+        near_lo, near_hi = near_ptr[qi], near_ptr[qi + 1]
+        for lj in range(nl):
+            kid = l_kid[lj]
+            tl_lo, tl_hi = l_off[nl + lj], l_off[nl + lj + 1]
+            if kid == q_kid:
+                count = _add_option(options, count, 1.0, qi, qi, lj, lj, _EXACT)
+            elif q_tag == initial or l_tag[lj] == initial:
+                # an initial stands for a name, never for a particle
+                same_first = (tq_lo == tq_hi and tl_lo == tl_hi) or (
+                    tq_lo < tq_hi and tl_lo < tl_hi and q_text[tq_lo] == l_text[tl_lo])
+                if same_first and q_tag != particle and l_tag[lj] != particle:
+                    count = _add_option(options, count, initial_similarity, qi, qi, lj, lj, _INITIAL)
+            else:
+                n, m = tq_hi - tq_lo, tl_hi - tl_lo
+                at = near_lo + np.searchsorted(near_kid[near_lo:near_hi], kid)
+                # one typo was found by the index; more than one can only pass in long parts
+                if (at < near_hi and near_kid[at] == kid) or max(n, m) >= 8:
+                    slot = _cache_slot(cache_key, qi, kid, l_raw[lj])
+                    if cache_key[slot, 0] < 0:
+                        cache_key[slot, 0], cache_key[slot, 1], cache_key[slot, 2] = qi, kid, l_raw[lj]
+                        cache_sim[slot] = _pair_similarity(query, qi, listed, lj, min_sim, alphabet, work)
+                    if cache_sim[slot] >= min_sim:
+                        count = _add_option(options, count, cache_sim[slot], qi, qi, lj, lj, _FUZZY)
+                if q_last and n >= 3 and m > n and _same(q_text, tq_lo, tq_hi, l_text, tl_lo, tl_lo + n):
+                    count = _add_option(options, count, 0.5 + 0.5 * n / m, qi, qi, lj, lj, _TRUNCATED)
+    n_taken = _greedy(opt_sim, opt_span, count, used_q, used_l, order, taken)
+    if n_taken < nq and n_taken < nl:  # parts left over on both sides
+        joined = _join_options(query, listed, used_q, used_l, options, count, n_taken, min_join, alphabet, work)
+        if joined > count:
+            n_taken = _greedy(opt_sim, opt_span, joined, used_q, used_l, order, taken)
+    num = den = 0.0
+    for k in range(n_taken):
+        o = taken[k]
+        sim = opt_sim[o]
+        wq = wl = 0.0
+        for i in range(opt_span[o, 0], opt_span[o, 1] + 1):
+            wq += q_weight[i]
+        for j in range(opt_span[o, 2], opt_span[o, 3] + 1):
+            wl += l_weight[j]
+        if opt_how[o] == _INITIAL:  # one letter matches: only the initial's weight is matched
+            small = min(wq, wl)
+            num += sim * 2 * small
+            rest = (wl - small) * initial_listed if q_parts[opt_span[o, 0], 1] == initial else wq - small
+            den += 2 * small + rest
+        else:
+            num += sim * (wq + wl)
+            den += wq + wl
+    for i in range(nq):
+        if not used_q[i]:
+            den += q_weight[i] * (missing_patronymic if q_parts[i, 1] == patronymic else 1.0)
+    for j in range(nl):
+        if not used_l[j]:
+            den += l_weight[j] * (missing_patronymic if l_tag[j] == patronymic else left_out)
+    return (num / den if den > 0 else 0.0), n_taken
+
+
+@njit(cache=True, nogil=True)
+def _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw):  # pragma: no cover - compiled
+    """Names ``i`` and ``e`` have the same keys, tags and tokens (one name on several lists)."""
+    lo, hi = name_ptr[names[i]], name_ptr[names[i] + 1]
+    elo, ehi = name_ptr[names[e]], name_ptr[names[e] + 1]
+    return (_same(tok_key, lo, hi, tok_key, elo, ehi) and _same(tok_raw, lo, hi, tok_raw, elo, ehi)
+            and _same(tok_tag, lo, hi, tok_tag, elo, ehi))
+
+
+@njit(cache=True, nogil=True)
+def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_off, raw_text, raw_off, idf, tag_weight,
+                q_text, q_off, q_parts, q_weight, near_ptr, near_kid, params, initial, particle, patronymic, keyboard,
+                ocr_pairs, ocr_chars):  # pragma: no cover - compiled
+    """The alignment of one query with each of the listed ``names`` (features.align_names_reference).
+
+    The listed side is the index's CSR arrays (``name_ptr``, ``tok_key``, ``tok_tag``, ``tok_raw``), its key
+    and token texts as code points (``vocab_text``/``vocab_off``, ``raw_text``/``raw_off``, see
+    :func:`code_points`) and rarity weights ``idf`` × ``tag_weight`` by tag. The query side: ``q_text``/``q_off``
+    its keys then its tokens, each part's key id, tag and 1 for the last part (``q_parts``), its weight, and the
+    sorted keys within one typo of each part (``near_kid`` cut at ``near_ptr``). ``params``:
+    min_token_similarity, min_join_similarity, initial_listed, missing_patronymic, the factor of a listed part
+    left out, INITIAL_SIMILARITY. ``initial``, ``particle``, ``patronymic``: those tags' codes. ``keyboard`` is
+    the (row, column) of each key by code point (row -1: no key); ``ocr_pairs`` and ``ocr_chars`` define
+    index.ocr_fold.
+
+    Returns the similarity of each name and its pairs, name ``i``'s at ``pair_ptr[i]:pair_ptr[i + 1]``, as
+    rows (first and last query part, first and last listed part, kind: see :data:`PAIR_KINDS`) with their
+    similarity in ``pair_sim``. A name of the same form as an earlier one (the same keys, tags and tokens: one
+    name on several lists) is not aligned again.
+    """
+    nq = len(q_parts)
+    n_names = len(names)
+    alphabet = (keyboard, ocr_pairs, ocr_chars)
+    # work arrays for the longest name and part (twice: a joined pair), allocated once
+    most_parts = most_text = all_parts = 0
+    longest = 0
+    for k in range(2 * nq):
+        longest = max(longest, q_off[k + 1] - q_off[k])
+    for i in range(n_names):
+        lo, hi = name_ptr[names[i]], name_ptr[names[i] + 1]
+        text = 0
+        for t in range(lo, hi):
+            key_length = vocab_off[tok_key[t] + 1] - vocab_off[tok_key[t]]
+            token_length = raw_off[tok_raw[t] + 1] - raw_off[tok_raw[t]]
+            text += key_length + token_length
+            longest = max(longest, key_length, token_length)
+        most_parts = max(most_parts, hi - lo)
+        most_text = max(most_text, text)
+        all_parts += hi - lo
+    work = (np.empty((3, 2 * longest + 1), np.int64), np.empty((2, 2 * longest), np.int32),
+            np.empty(nq, np.bool_), np.empty(most_parts, np.bool_),
+            np.empty((2 * nq, 2), np.int64), np.empty((2 * most_parts, 2), np.int64),
+            np.empty(2 * nq, np.int64), np.empty(2 * most_parts, np.int64))
+    n_options = 6 * nq * most_parts  # fuzzy and truncated for each two parts, then joins
+    options = (np.empty(n_options, np.float64), np.empty((n_options, 4), np.int64), np.empty(n_options, np.int64),
+               np.empty(n_options, np.int64), np.empty(n_options, np.int64))
+    opt_sim, opt_span, opt_how, _, taken = options
+    slots = 16
+    while slots < 2 * nq * all_parts:
+        slots *= 2
+    cache = (np.full((slots, 3), -1, np.int64), np.empty(slots, np.float64))
+    used_q = np.empty(nq, np.bool_)
+    used_l_all = np.empty(most_parts, np.bool_)
+    q_folds = np.empty(2 * nq, np.bool_)
+    for k in range(2 * nq):
+        q_folds[k] = _changes_when_folded(q_text, q_off[k], q_off[k + 1], ocr_pairs, ocr_chars)
+    query = (q_text, q_off, q_parts, q_weight, q_folds, near_ptr, near_kid)
+    l_text = np.empty(most_text, np.int32)
+    l_off = np.zeros(2 * most_parts + 1, np.int64)
+    l_kid = np.empty(most_parts, np.int64)
+    l_tag = np.empty(most_parts, np.int64)
+    l_weight = np.empty(most_parts, np.float64)
+    l_folds = np.empty(2 * most_parts, np.bool_)
+    similarity = np.empty(n_names, np.float64)
+    pair_ptr = np.zeros(n_names + 1, np.int64)
+    pairs = np.empty((n_names * nq, 5), np.int64)
+    pair_sim = np.empty(n_names * nq, np.float64)
+    for i in range(n_names):
+        p = pair_ptr[i]
+        e = 0
+        while e < i and not _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw):
+            e += 1
+        if e < i:  # the same name on another list: the same alignment
+            similarity[i] = similarity[e]
+            for k in range(pair_ptr[e], pair_ptr[e + 1]):
+                pairs[p] = pairs[k]
+                pair_sim[p] = pair_sim[k]
+                p += 1
+            pair_ptr[i + 1] = p
+            continue
+        # the listed name's keys, then its tokens, as one text
+        lo, hi = name_ptr[names[i]], name_ptr[names[i] + 1]
+        nl = hi - lo
+        at = 0
+        for j in range(nl):
+            k = tok_key[lo + j]
+            for c in range(vocab_off[k], vocab_off[k + 1]):
+                l_text[at] = vocab_text[c]
+                at += 1
+            l_off[j + 1] = at
+            l_folds[j] = _changes_when_folded(l_text, l_off[j], at, ocr_pairs, ocr_chars)
+            l_kid[j] = k
+            l_tag[j] = tok_tag[lo + j]
+            l_weight[j] = idf[k] * tag_weight[tok_tag[lo + j]]
+        for j in range(nl):
+            r = tok_raw[lo + j]
+            for c in range(raw_off[r], raw_off[r + 1]):
+                l_text[at] = raw_text[c]
+                at += 1
+            l_off[nl + j + 1] = at
+            l_folds[nl + j] = _changes_when_folded(l_text, l_off[nl + j], at, ocr_pairs, ocr_chars)
+        listed = (l_text, l_off[: 2 * nl + 1], l_kid[:nl], l_tag[:nl], tok_raw[lo:hi], l_weight[:nl], l_folds[: 2 * nl])
+        sim, n_taken = _align(query, listed, params, (initial, particle, patronymic), alphabet, options, used_q,
+                              used_l_all[:nl], cache, work)
+        similarity[i] = sim
+        for k in range(n_taken):
+            o = taken[k]
+            pairs[p, :4] = opt_span[o]
+            pairs[p, 4] = opt_how[o]
+            pair_sim[p] = opt_sim[o]
+            p += 1
+        pair_ptr[i + 1] = p
+    return similarity, pair_ptr, pairs[: pair_ptr[n_names]], pair_sim[: pair_ptr[n_names]]

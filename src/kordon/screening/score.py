@@ -34,6 +34,14 @@ class Settings:
                 w for f, w in self.weights if w > 0 and (has_identifier or f.name != "identifier_match"))
         return cached
 
+    def least_name_match(self, threshold: float, has_identifier: bool) -> float:
+        """The lowest name_match value with which a comparison can still score ``threshold``: under it even
+        every other positive feature at its most leaves the score below (``-inf``: no such bound)."""
+        weight = self.weight("name_match")
+        if threshold <= 0.0 or weight <= 0.0:  # a score clamped to 0 reaches a threshold of 0
+            return float("-inf")
+        return (threshold - (self.headroom(has_identifier) - weight)) / weight - 1e-9  # clear of float rounding
+
 
 def settings(threshold: float | None = None, weights: dict[str, float] | None = None,
              params: dict[str, float] | None = None, base: Settings | None = None) -> Settings:

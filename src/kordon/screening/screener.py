@@ -33,11 +33,11 @@ from kordon.model import Entity, EntityType, Name, NameKind
 from kordon.screening.features import (
     FORMAL,
     ORGANISATIONS,
-    Alignment,
     INITIAL_SIMILARITY,
     Comparison,
     PreparedQuery,
     QueryToken,
+    align_many,
     is_formal_word,
     query_country_codes,
     token_matches,
@@ -256,20 +256,24 @@ class Screener:
         threshold = s.threshold
         floor = max(0.0, threshold - s.params["prune_margin"])
         best: list[tuple[float, Comparison, str]] = []
-        aligned: dict[tuple, Alignment] = {}  # the same listed name on several lists aligns the same way
-        for cand in self.candidates(pq, s, floor):
+        candidates = self.candidates(pq, s, floor)
+        # one compiled call aligns every name; the same listed name on several lists is aligned once
+        alignments = align_many(pq, self.index, [n for cand in candidates for n in cand.names], s.params)
+        least = (s.least_name_match(threshold, False), s.least_name_match(threshold, True))  # by identifier matched
+        at = 0
+        for cand in candidates:
             top: tuple[float, Comparison] | None = None
-            for n in cand.names:
+            for i, n in enumerate(cand.names, at):
+                if alignments.similarity[i] < least[cand.entity in pq.id_entities]:
+                    continue  # cannot score the threshold, whatever the other features say
                 comp = self._compare(pq, cand.entity, n, s)
-                form = (*comp.keys, -1, *comp.tags, -1, *comp.tokens)
-                comp.alignment = aligned.get(form)
+                comp.alignment = alignments[i]
                 value = score(comp, s, threshold)
-                if comp.alignment is not None:
-                    aligned[form] = comp.alignment
                 if top is None or value > top[0]:
                     top = (value, comp)
                 if value >= 1.0:
                     break  # no other name of the entity can score higher
+            at += len(cand.names)
             if top and top[0] >= threshold:
                 best.append((top[0], top[1], cand.via))
         best.sort(key=lambda t: (-t[0], t[1].entity))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -271,3 +271,154 @@ def test_an_initial_does_not_stand_for_a_particle(screener, make_person):
     engine = S.from_entities([make_person("X1", "HAMAWI Abu"), make_person("X2", "HAMAWI, Ahmad")])
     hits = engine.screen(Query("HAMAWI, A", type="person"), threshold=0.0)
     assert hits[0].entity.source_id == "X2"
+
+
+# --- the compiled alignment against its definition -------------------------------------------------
+
+
+def assert_same_alignment(got: F.Alignment, want: F.Alignment) -> None:
+    assert got.similarity == pytest.approx(want.similarity, rel=0, abs=1e-9)
+    assert [(q, listed, how) for q, listed, _, how in got.pairs] == [(q, listed, how) for q, listed, _, how in want.pairs]
+    assert [sim for _, _, sim, _ in got.pairs] == pytest.approx([sim for _, _, sim, _ in want.pairs], rel=0, abs=1e-9)
+    assert got.missing == want.missing
+    assert got.extra == want.extra
+
+
+def assert_compiled_is_reference(screener: Screener, query: Query, params: dict[str, float] | None = None) -> int:
+    """Every listed name of the screener's index aligned with the query, compiled (all in one call, and one by
+    one) and by the reference; returns how many comparisons."""
+    from kordon.screening.score import settings
+
+    s = settings(params=params, base=screener.defaults)
+    pq = screener.prepare(query)
+    index = screener.index
+    names = list(range(index.name_count))
+    together = F.align_many(pq, index, names, s.params)
+    for i, n in enumerate(names):
+        c = screener._compare(pq, int(index.name_entity[n]), n, s)
+        want = F.align_names_reference(c)
+        assert_same_alignment(together[i], want)
+        assert_same_alignment(F.align_names(c), want)
+    return len(names)
+
+
+# parts that meet in many ways: shared letters, particles, patronymics, initials, OCR confusions, joins
+SMALL_ALPHABET = "abdehiklmnorsuvcw"
+PARTS = ["al", "bin", "abu", "el", "van", "de", "petrovich", "ivanovna", "ogly", "a", "m", "k", "abdul", "salam",
+         "abdulsalam", "mohammad", "muhammad", "kornilov", "komilov", "clark", "dark", "vvolf", "wolf", "haqqani"]
+OCR_MISREADINGS = [("m", "rn"), ("d", "cl"), ("w", "vv"), ("o", "0"), ("l", "1"), ("s", "5")]
+part = st.one_of(st.text(alphabet=SMALL_ALPHABET, min_size=1, max_size=10), st.sampled_from(PARTS))
+
+
+@st.composite
+def damaged(draw, parts: list[str]) -> list[str]:
+    """The parts of a listed name as a query might write them."""
+    parts = list(parts)
+    for _ in range(draw(st.integers(0, 4))):
+        i = draw(st.integers(0, len(parts) - 1))
+        word = parts[i]
+        j = draw(st.integers(0, max(len(word) - 1, 0)))
+        kind = draw(st.sampled_from(["typo", "swap", "double", "drop", "join", "join", "split", "split", "cut", "cut",
+                                     "initial", "ocr", "ocr", "repeat", "add", "shuffle"]))
+        if kind == "typo":
+            parts[i] = word[:j] + draw(st.sampled_from(SMALL_ALPHABET)) + word[j + 1 :]
+        elif kind == "swap" and len(word) >= 2:
+            j = min(j, len(word) - 2)
+            parts[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+        elif kind == "double":
+            parts[i] = word[: j + 1] + word[j:]
+        elif kind == "drop" and len(parts) > 1:
+            del parts[i]
+        elif kind == "join" and i + 1 < len(parts):
+            parts[i : i + 2] = [parts[i] + parts[i + 1]]
+        elif kind == "split" and 0 < j < len(word):
+            parts[i : i + 1] = [word[:j], word[j:]]
+        elif kind == "cut":  # the last part cut short
+            parts[-1] = parts[-1][: max(3, j)]
+        elif kind == "initial":
+            parts[i] = word[:1] + "."
+        elif kind == "ocr":
+            letter, misread = draw(st.sampled_from(OCR_MISREADINGS))
+            parts[i] = word.replace(letter, misread, 1)
+        elif kind == "repeat":
+            parts.insert(i, word)
+        elif kind == "add":
+            parts.insert(i, draw(part))
+        elif kind == "shuffle":
+            parts = draw(st.permutations(parts))
+    return [p for p in parts if p] or parts[:1]
+
+
+@st.composite
+def listed_and_query(draw):
+    """A few listed entities and a query made from one of their names."""
+    from tests.screening.conftest import company, person
+
+    names = draw(st.lists(st.lists(part, min_size=1, max_size=5), min_size=1, max_size=4))
+    names += draw(st.lists(st.sampled_from(names), max_size=2))  # the same name on another list
+    kinds = draw(st.lists(st.sampled_from([person, company]), min_size=len(names), max_size=len(names)))
+    entities = [make(f"X{i}", " ".join(parts)) for i, (make, parts) in enumerate(zip(kinds, names))]
+    query = " ".join(draw(damaged(draw(st.sampled_from(names)))))
+    return entities, Query(query, type=draw(st.sampled_from(["any", "person", "company"])))
+
+
+@given(listed_and_query(), st.fixed_dictionaries({
+    "min_token_similarity": st.sampled_from([0.0, 0.5, 0.7, 0.85]),
+    "min_join_similarity": st.sampled_from([0.0, 0.7, 0.85, 0.95]),
+    "missing_listed": st.sampled_from([0.3, 0.65, 1.0]),
+    "initial_listed": st.sampled_from([0.0, 0.2, 1.0]),
+}))
+@hsettings(max_examples=600, deadline=None)
+def test_compiled_alignment_is_the_reference_on_random_names(case, params):
+    from kordon.screening.query import QueryError
+
+    entities, query = case
+    screener = Screener.from_entities(entities)
+    try:
+        compared = assert_compiled_is_reference(screener, query, params)
+    except QueryError:
+        compared = 0  # nothing left to match in the query
+    event(f"{compared} comparisons")
+
+
+REALISTIC = [
+    ("Aleksandr Petrovich Volkov", "person"), ("Alexander Volkov", "any"), ("VOLKOV, Aleksandr", "person"),
+    ("A. P. Volkov", "person"), ("Aleksandr Volkof", "any"), ("Александр Волков", "person"),
+    ("Volkov Alexandr Petrovic", "any"), ("Yuri Kozlov", "person"), ("Yuriy Sergeevich Kozlov", "any"),
+    ("Kozlov Y. S.", "person"), ("Nurlan Zhaksybekov", "person"), ("Zhaksybekov Nur", "person"),
+    ("Nurlan Serikuly Zhaksybekov", "any"), ("Nurlan Zhaksy Bekov", "any"), ("Abdulsalam Haqqani", "person"),
+    ("Abdul Salam Hakkani", "any"), ("Abu Salam", "any"), ("Haqqani Abdul-Salam", "person"),
+    ("Muthanna Harith Salman al-Dari", "person"), ("Al Dari Muthana", "any"), ("Mutanna Al-Dhari", "person"),
+    ("Olena Shevchenko", "person"), ("Elena Nikolaevna Shevchenko", "any"), ("Olena Mykolaivna SHEVCHENK0", "any"),
+    ("0lena Shevchenko", "person"), ("Mohammad Ali", "person"), ("Muhammad Ali", "any"), ("Mohamad Aly", "any"),
+    ("Ali Mohammed Karimov", "person"), ("Ivan Petrov", "person"), ("I. Petrov", "person"),
+    ("Ivan Ivanovich Petrov", "any"), ("Petrov Ivan", "any"), ("Steppe Electronics Trading", "company"),
+    ("Steppe Electronics LLP", "any"), ("Step Electronix", "company"), ("Steppe Electronics Tradmg LLP", "company"),
+    ("Volga Shipping Company", "company"), ("Volga Shiping JSC", "any"), ("Volzhskoe parokhodstvo", "company"),
+    ("Sea Breeze", "any"), ("Seabreeze", "any"), ("Petrov Holding Group", "organization"),
+    ("Petrov Holdings", "company"), ("Sergei Bondarenko", "person"), ("Olena Haidari", "person"),
+    ("Abdul Rahimi", "any"), ("Mohammad Karimov", "person"), ("Aleksandr Sidorov", "person"),
+    ("Ivan Haidari", "any"), ("Sergey Sidorof", "person"), ("Haidari, Mohamad", "person"),
+]
+
+
+def test_compiled_alignment_is_the_reference_on_realistic_names(engine):
+    compared = sum(assert_compiled_is_reference(engine, Query(name, type=kind)) for name, kind in REALISTIC)
+    assert compared == len(REALISTIC) * engine.index.name_count > 2000
+
+
+def test_names_whose_similarity_cannot_reach_the_threshold_do_not_score_it(engine):
+    # the screener skips them (Settings.least_name_match) without running the other features
+    from kordon.screening.score import score, settings
+
+    skipped = 0
+    for threshold in (0.5, 0.8, 0.95):
+        s = settings(threshold, base=engine.defaults)
+        for name, kind in REALISTIC:
+            pq = engine.prepare(Query(name, type=kind, dob="1968", countries=["ru"]))
+            for n in range(engine.index.name_count):
+                c = engine._compare(pq, int(engine.index.name_entity[n]), n, s)
+                if F.align_names(c).similarity < s.least_name_match(threshold, c.entity in pq.id_entities):
+                    skipped += 1
+                    assert score(c, s) < threshold
+    assert skipped > 1000

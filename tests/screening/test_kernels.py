@@ -108,3 +108,57 @@ def test_candidate_estimates_follow_their_definition_and_pruning_keeps_what_can_
     assert list(est) == sorted(est, reverse=True)
     for n in got:
         assert abs(got[n] - min(expected_estimate(n), 1.0)) < 1e-3
+
+
+# --- the name alignment's string functions -------------------------------------------------
+
+# letters next to each other on the keyboard, letters OCR confuses, digits it reads for letters, a non-ASCII one
+slips = st.text(alphabet="asdqwrnmclvwo015|é", min_size=0, max_size=9)
+
+
+def code_points(*texts: str) -> tuple[np.ndarray, np.ndarray]:
+    return kernels.code_points(list(texts))
+
+
+def test_code_points_are_characters_not_bytes():
+    text, off = code_points("ab", "", "žluť")
+    assert off.tolist() == [0, 2, 2, 6]
+    assert "".join(map(chr, text.tolist())) == "abžluť"
+
+
+@given(slips, slips, st.integers(0, 10))
+def test_bounded_osa_distance_is_rapidfuzz_osa_up_to_the_bound(a, b, most):
+    text, off = code_points(a, b)
+    got = kernels._osa_distance(text, off[0], off[1], text, off[1], off[2], most, np.empty((3, len(b) + 2), np.int64))
+    assert got == min(OSA.distance(a, b), most + 1)
+
+
+@given(slips)
+def test_ocr_fold_is_the_index_fold(word):
+    from kordon.screening import features as F
+    from kordon.screening.index import ocr_fold
+
+    text, off = code_points(word)
+    out = np.empty(len(word), np.int32)
+    n = kernels._ocr_fold(text, 0, len(word), out, F._OCR_PAIR_CODES, F._OCR_CHAR_CODES)
+    assert "".join(map(chr, out[:n].tolist())) == ocr_fold(word)
+    changes = kernels._changes_when_folded(text, 0, len(word), F._OCR_PAIR_CODES, F._OCR_CHAR_CODES)
+    assert changes == (ocr_fold(word) != word)
+
+
+@settings(max_examples=300)
+@given(slips, slips, st.sampled_from([0.0, 0.5, 0.7, 0.85, 0.95]))
+def test_similarity_is_token_similarity_from_the_floor_up(a, b, floor):
+    from kordon.screening import features as F
+
+    text, off = code_points(a, b)
+    alphabet = (F._KEYBOARD, F._OCR_PAIR_CODES, F._OCR_CHAR_CODES)
+    rows, folds = np.empty((3, 2 * max(len(a), len(b)) + 2), np.int64), np.empty((2, max(len(a), len(b), 1)), np.int32)
+    want = F.token_similarity(a, b)
+    exact = kernels._similarity(text, off[0], off[1], text, off[1], off[2], OSA.distance(a, b), True, alphabet, folds)
+    assert exact == want
+    got = kernels._similarity_from(text, off[0], off[1], text, off[1], off[2], floor, True, alphabet, rows, folds)
+    if want >= floor:
+        assert got == want
+    else:
+        assert got < floor

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -200,9 +199,9 @@ class QueryToken:
         return frozenset(kid for kid, _ in self.near)
 
     @cached_property
-    def near_sorted(self) -> np.ndarray:
-        """The near keys in order, for the compiled alignment's binary search (made once per part)."""
-        return np.array(sorted(self.near_keys), np.int64)
+    def packed(self) -> np.ndarray:
+        """The part as the compiled alignment reads it (made once per part, shared by the queries that have it)."""
+        return kernels.query_part(self.kid, self.tag, self.last, self.key, self.token, sorted(self.near_keys))
 
 
 @dataclass(slots=True)
@@ -216,7 +215,7 @@ class PreparedQuery:
     type_code: int | None  # None for "any"
     id_entities: dict[int, str]  # entity row -> the identifier value that matched
     pair_cache: dict[tuple[int, int, str], float] = field(default_factory=dict)
-    arrays: tuple | None = None  # the query's side of kernels.align_names, made when first aligned
+    arrays: tuple[np.ndarray, np.ndarray] | None = None  # the query's side of kernels.align_names, once aligned
 
 
 Pair = tuple[tuple[int, ...], tuple[int, ...], float, str]  # query parts, listed parts, similarity, how
@@ -267,11 +266,28 @@ class Comparison:
     entity: int
     name: int
     params: dict[str, float]
-    keys: list[int]
-    tags: list[int]
-    tokens: list[str]  # the listed name's Latin tokens
     alignment: Alignment | None = None
     values: list[tuple[str, float, str]] | None = None  # (feature, value, detail) of each, once scored in full
+    listed_parts: tuple[list[int], list[int], list[str]] | None = None  # Index.name_keys, read when first needed
+
+    @property
+    def keys(self) -> list[int]:
+        return self._listed_parts()[0]
+
+    @property
+    def tags(self) -> list[int]:
+        return self._listed_parts()[1]
+
+    @property
+    def tokens(self) -> list[str]:
+        """The listed name's Latin tokens."""
+        return self._listed_parts()[2]
+
+    def _listed_parts(self) -> tuple[list[int], list[int], list[str]]:
+        """The listed name's parts: the compiled alignment reads them from the index itself, explanations here."""
+        if self.listed_parts is None:
+            self.listed_parts = self.index.name_keys(self.name)
+        return self.listed_parts
 
 
 # --- name alignment -----------------------------------------------------------------
@@ -482,15 +498,10 @@ def align_many(q: PreparedQuery, index: Index, names: list[int], params: dict[st
     return Alignments(similarity.tolist(), pairs, len(q.tokens), index.name_ptr, names)
 
 
-def _query_arrays(q: PreparedQuery) -> tuple:
-    """The query's parts as kernels.align_names reads them (made once per query)."""
+def _query_arrays(q: PreparedQuery) -> tuple[np.ndarray, np.ndarray]:
+    """The query's parts and their weights as kernels.align_names reads them (made once per query)."""
     if q.arrays is None:
-        tokens = q.tokens
-        text, offsets = kernels.code_points([t.key for t in tokens] + [t.token for t in tokens])
-        near = [t.near_sorted for t in tokens]
-        q.arrays = (text, offsets, np.array([(t.kid, t.tag, t.last) for t in tokens], np.int64),
-                    np.array([t.weight for t in tokens], np.float64),
-                    np.fromiter(accumulate(map(len, near), initial=0), np.int64, len(near) + 1), np.concatenate(near))
+        q.arrays = (np.concatenate([t.packed for t in q.tokens]), np.array([t.weight for t in q.tokens], np.float64))
     return q.arrays
 
 

@@ -479,6 +479,47 @@ _EXACT, _INITIAL, _FUZZY, _TRUNCATED, _JOINED = 0, 1, 2, 3, 4
 _JOIN_TYPOS = 2  # joined strings are long: more typos than this never reach min_join_similarity
 
 
+def query_part(kid: int, tag: int, last: bool, key: str, token: str, near: list[int]) -> np.ndarray:
+    """One query part as :func:`align_names` reads it: its key id, tag and 1 if it is the last part; the
+    lengths of its key, its token and ``near`` (the keys within one typo, in order); then the code points of
+    the key and of the token, and ``near``. A query is its parts one after the other."""
+    return np.array([kid, tag, last, len(key), len(token), len(near), *map(ord, key), *map(ord, token), *near],
+                    np.int64)
+
+
+@njit(cache=True, nogil=True)
+def _unpack_query(parts, n):  # pragma: no cover - compiled
+    """The ``n`` :func:`query_part` records in ``parts`` as the query's keys then its tokens (code points and
+    offsets), each part's key id, tag and last flag, and its near keys (``near_kid`` cut at ``near_ptr``)."""
+    starts = np.empty(n, np.int64)
+    q_parts = np.empty((n, 3), np.int64)
+    q_off = np.zeros(2 * n + 1, np.int64)
+    near_ptr = np.zeros(n + 1, np.int64)
+    at = 0
+    for k in range(n):
+        starts[k] = at
+        q_parts[k, 0], q_parts[k, 1], q_parts[k, 2] = parts[at], parts[at + 1], parts[at + 2]
+        q_off[k + 1] = q_off[k] + parts[at + 3]
+        near_ptr[k + 1] = near_ptr[k] + parts[at + 5]
+        at += 6 + parts[at + 3] + parts[at + 4] + parts[at + 5]
+    for k in range(n):
+        q_off[n + k + 1] = q_off[n + k] + parts[starts[k] + 4]
+    q_text = np.empty(q_off[2 * n], np.int32)
+    near_kid = np.empty(near_ptr[n], np.int64)
+    for k in range(n):
+        at = starts[k] + 6
+        for i in range(q_off[k], q_off[k + 1]):  # the key
+            q_text[i] = parts[at]
+            at += 1
+        for i in range(q_off[n + k], q_off[n + k + 1]):  # the token
+            q_text[i] = parts[at]
+            at += 1
+        for i in range(near_ptr[k], near_ptr[k + 1]):
+            near_kid[i] = parts[at]
+            at += 1
+    return q_text, q_off, q_parts, near_ptr, near_kid
+
+
 def code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Strings as int32 code points cut at int64 offsets: the alignment compares characters, as Python does."""
     offsets = np.fromiter(accumulate(map(len, texts), initial=0), np.int64, len(texts) + 1)
@@ -941,15 +982,14 @@ def _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw):  # pragma: no 
 
 @njit(cache=True, nogil=True)
 def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_off, raw_text, raw_off, idf, tag_weight,
-                q_text, q_off, q_parts, q_weight, near_ptr, near_kid, params, initial, particle, patronymic, keyboard,
-                ocr_pairs, ocr_chars):  # pragma: no cover - compiled
+                q_records, q_weight, params, initial, particle, patronymic, keyboard, ocr_pairs, ocr_chars
+                ):  # pragma: no cover - compiled
     """The alignment of one query with each of the listed ``names`` (features.align_names_reference).
 
     The listed side is the index's CSR arrays (``name_ptr``, ``tok_key``, ``tok_tag``, ``tok_raw``), its key
     and token texts as code points (``vocab_text``/``vocab_off``, ``raw_text``/``raw_off``, see
-    :func:`code_points`) and rarity weights ``idf`` × ``tag_weight`` by tag. The query side: ``q_text``/``q_off``
-    its keys then its tokens, each part's key id, tag and 1 for the last part (``q_parts``), its weight, and the
-    sorted keys within one typo of each part (``near_kid`` cut at ``near_ptr``). ``params``:
+    :func:`code_points`) and rarity weights ``idf`` × ``tag_weight`` by tag. The query side: its parts
+    (``q_records``, see :func:`query_part`) and their weights. ``params``:
     min_token_similarity, min_join_similarity, initial_listed, missing_patronymic, the factor of a listed part
     left out, INITIAL_SIMILARITY. ``initial``, ``particle``, ``patronymic``: those tags' codes. ``keyboard`` is
     the (row, column) of each key by code point (row -1: no key); ``ocr_pairs`` and ``ocr_chars`` define
@@ -960,7 +1000,8 @@ def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_of
     similarity in ``pair_sim``. A name of the same form as an earlier one (the same keys, tags and tokens: one
     name on several lists) is not aligned again.
     """
-    nq = len(q_parts)
+    nq = len(q_weight)
+    q_text, q_off, q_parts, near_ptr, near_kid = _unpack_query(q_records, nq)
     n_names = len(names)
     alphabet = (keyboard, ocr_pairs, ocr_chars)
     # work arrays for the longest name and part (twice: a joined pair), allocated once

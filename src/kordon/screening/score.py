@@ -22,6 +22,7 @@ class Settings:
     weights: tuple[tuple[Feature, float], ...]  # registry order, zero weights left out
     params: dict[str, float]
     _headroom: dict[bool, float] = field(default_factory=dict, compare=False, repr=False)
+    _least: dict[tuple[float, bool], float] = field(default_factory=dict, compare=False, repr=False)
 
     def weight(self, name: str) -> float:
         return next((w for f, w in self.weights if f.name == name), 0.0)
@@ -37,10 +38,15 @@ class Settings:
     def least_name_match(self, threshold: float, has_identifier: bool) -> float:
         """The lowest name_match value with which a comparison can still score ``threshold``: under it even
         every other positive feature at its most leaves the score below (``-inf``: no such bound)."""
-        weight = self.weight("name_match")
-        if threshold <= 0.0 or weight <= 0.0:  # a score clamped to 0 reaches a threshold of 0
-            return float("-inf")
-        return (threshold - (self.headroom(has_identifier) - weight)) / weight - 1e-9  # clear of float rounding
+        least = self._least.get((threshold, has_identifier))
+        if least is None:
+            weight = self.weight("name_match")
+            if threshold <= 0.0 or weight <= 0.0:  # a score clamped to 0 reaches a threshold of 0
+                least = float("-inf")
+            else:  # a little lower, clear of float rounding
+                least = (threshold - (self.headroom(has_identifier) - weight)) / weight - 1e-9
+            self._least[threshold, has_identifier] = least
+        return least
 
 
 def settings(threshold: float | None = None, weights: dict[str, float] | None = None,

@@ -248,8 +248,7 @@ class Screener:
         return list(range(int(lo), int(hi)))
 
     def _compare(self, pq: PreparedQuery, e: int, n: int, s: Settings) -> Comparison:
-        keys, tags, tokens = self.index.name_keys(n)
-        return Comparison(pq, self.index, e, n, s.params, keys, tags, tokens)
+        return Comparison(pq, self.index, e, n, s.params)
 
     def _scored(self, pq: PreparedQuery, s: Settings) -> list[tuple[float, Comparison, str]]:
         """Every candidate entity scoring at or above the threshold: (score, best comparison, via), best first."""

@@ -201,7 +201,7 @@ class QueryToken:
     @cached_property
     def packed(self) -> np.ndarray:
         """The part as the compiled alignment reads it (made once per part, shared by the queries that have it)."""
-        return kernels.query_part(self.kid, self.tag, self.last, self.key, self.token, sorted(self.near_keys))
+        return kernels.query_part(self.kid, self.tag, self.last, self.key, self.token, sorted(k for k, _ in self.near))
 
 
 @dataclass(slots=True)

@@ -407,6 +407,18 @@ def test_compiled_alignment_is_the_reference_on_realistic_names(engine):
     assert compared == len(REALISTIC) * engine.index.name_count > 2000
 
 
+@pytest.mark.parametrize("listed, query", [
+    ("Mohammad Muhammad Mohamad Mohammed Mahmoud Ahmad Mohammad Hamad Muhamad",
+     "Muhammad Mohammad Mohamed Mahmood Ahmed Mohammad Mohamad Hamed Mohammad Mahmud"),
+    ("Ali Ali Ali Ali Ali Ali Ali Ali Ali", "Ali Ali Ali Ali Ali Ali Ali Ali Ali Ali"),
+    ("Abdul Salam Abdul Rahman Abdul Karim Abdul Aziz", "Abdulsalam Abdulrahman Abdulkarim Abdulaziz Abdul"),
+])
+def test_compiled_alignment_is_the_reference_with_many_options(make_person, listed, query):
+    # more options than the kernel sorts by insertion: its other sort must keep the same ties in the same order
+    screener = Screener.from_entities([make_person("X1", listed)])
+    assert assert_compiled_is_reference(screener, Query(query), {"min_token_similarity": 0.3}) == 1
+
+
 def test_names_whose_similarity_cannot_reach_the_threshold_do_not_score_it(engine):
     # the screener skips them (Settings.least_name_match) without running the other features
     from kordon.screening.score import score, settings

@@ -201,7 +201,7 @@ class QueryToken:
     @cached_property
     def packed(self) -> np.ndarray:
         """The part as the compiled alignment reads it (made once per part, shared by the queries that have it)."""
-        return kernels.query_part(self.kid, self.tag, self.last, self.key, self.token, sorted(self.near_keys))
+        return kernels.query_part(self.kid, self.tag, self.last, self.key, self.token, sorted(k for k, _ in self.near))
 
 
 @dataclass(slots=True)
@@ -455,8 +455,7 @@ def _join_options(q: PreparedQuery, c: Comparison, pairs, used_q: set[int], used
 
 _TAG_WEIGHTS_ARRAY = np.array(_TAG_WEIGHTS, np.float64)
 _KEYBOARD = np.full((128, 2), -1.0)  # (row, column) of each key by code point; row -1: no key
-for _ch, _position in _KEY_POSITION.items():
-    _KEYBOARD[ord(_ch)] = _position
+_KEYBOARD[[ord(ch) for ch in _KEY_POSITION]] = list(_KEY_POSITION.values())
 _OCR_PAIR_CODES = np.array([[ord(many[0]), ord(many[1]), ord(one)] for many, one in _OCR_PAIRS], np.int32)
 _OCR_CHAR_CODES = np.arange(128, dtype=np.int32)
 _OCR_CHAR_CODES[list(_OCR_CHARS)] = list(_OCR_CHARS.values())

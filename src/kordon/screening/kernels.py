@@ -880,6 +880,19 @@ def _pair_similarity(query, qi, listed, lj, min_sim, alphabet, work):  # pragma:
 
 
 @njit(cache=True, nogil=True)
+def _found(values, lo, hi, value):  # pragma: no cover - compiled
+    """Whether the sorted ``values[lo:hi]`` hold ``value`` (binary search)."""
+    end = hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < end and values[lo] == value
+
+
+@njit(cache=True, nogil=True)
 def _cache_slot(cache_key, qi, kid, raw):  # pragma: no cover - compiled
     """Where (query part, listed key, listed token) is in an open-addressing table, or goes (row -1)."""
     mask = len(cache_key) - 1
@@ -929,9 +942,8 @@ def _align(query, listed, params, tags, alphabet, options, used_q, used_l, cache
                     count = _add_option(options, count, initial_similarity, qi, qi, lj, lj, _INITIAL)
             else:
                 n, m = tq_hi - tq_lo, tl_hi - tl_lo
-                at = near_lo + np.searchsorted(near_kid[near_lo:near_hi], kid)
                 # one typo was found by the index; more than one can only pass in long parts
-                if (at < near_hi and near_kid[at] == kid) or max(n, m) >= 8:
+                if max(n, m) >= 8 or _found(near_kid, near_lo, near_hi, kid):
                     slot = _cache_slot(cache_key, qi, kid, l_raw[lj])
                     if cache_key[slot, 0] < 0:
                         cache_key[slot, 0], cache_key[slot, 1], cache_key[slot, 2] = qi, kid, l_raw[lj]
@@ -972,6 +984,15 @@ def _align(query, listed, params, tags, alphabet, options, used_q, used_l, cache
 
 
 @njit(cache=True, nogil=True)
+def _form_hash(tok_key, tok_tag, tok_raw, lo, hi):  # pragma: no cover - compiled
+    """A hash of a name's keys, tags and tokens: names of different hashes differ."""
+    h = hi - lo
+    for t in range(lo, hi):
+        h = (h * 1000003 + tok_key[t] * 31 + tok_raw[t] * 7 + tok_tag[t]) & 0xFFFFFFFFFF  # no overflow
+    return h
+
+
+@njit(cache=True, nogil=True)
 def _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw):  # pragma: no cover - compiled
     """Names ``i`` and ``e`` have the same keys, tags and tokens (one name on several lists)."""
     lo, hi = name_ptr[names[i]], name_ptr[names[i] + 1]
@@ -1007,6 +1028,7 @@ def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_of
     # work arrays for the longest name and part (twice: a joined pair), allocated once
     most_parts = most_text = all_parts = 0
     longest = 0
+    form = np.empty(n_names, np.int64)
     for k in range(2 * nq):
         longest = max(longest, q_off[k + 1] - q_off[k])
     for i in range(n_names):
@@ -1020,6 +1042,7 @@ def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_of
         most_parts = max(most_parts, hi - lo)
         most_text = max(most_text, text)
         all_parts += hi - lo
+        form[i] = _form_hash(tok_key, tok_tag, tok_raw, lo, hi)
     work = (np.empty((3, 2 * longest + 1), np.int64), np.empty((2, 2 * longest), np.int32),
             np.empty(nq, np.bool_), np.empty(most_parts, np.bool_),
             np.empty((2 * nq, 2), np.int64), np.empty((2 * most_parts, 2), np.int64),
@@ -1051,7 +1074,7 @@ def align_names(names, name_ptr, tok_key, tok_tag, tok_raw, vocab_text, vocab_of
     for i in range(n_names):
         p = pair_ptr[i]
         e = 0
-        while e < i and not _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw):
+        while e < i and not (form[e] == form[i] and _same_form(names, i, e, name_ptr, tok_key, tok_tag, tok_raw)):
             e += 1
         if e < i:  # the same name on another list: the same alignment
             similarity[i] = similarity[e]

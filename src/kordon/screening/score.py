@@ -22,6 +22,8 @@ class Settings:
     weights: tuple[tuple[Feature, float], ...]  # registry order, zero weights left out
     params: dict[str, float]
     _headroom: dict[bool, float] = field(default_factory=dict, compare=False, repr=False)
+    _steps: dict[bool, tuple[tuple[Feature, float, float], ...]] = field(default_factory=dict, compare=False,
+                                                                        repr=False)
     _least: dict[tuple[float, bool], float] = field(default_factory=dict, compare=False, repr=False)
 
     def weight(self, name: str) -> float:
@@ -31,8 +33,17 @@ class Settings:
         """The most that the positive features can add (identifier_match only when an ID matched)."""
         cached = self._headroom.get(has_identifier)
         if cached is None:
-            cached = self._headroom[has_identifier] = sum(
-                w for f, w in self.weights if w > 0 and (has_identifier or f.name != "identifier_match"))
+            cached = self._headroom[has_identifier] = sum(most for _, _, most in self.steps(has_identifier))
+        return cached
+
+    def steps(self, has_identifier: bool) -> tuple[tuple[Feature, float, float], ...]:
+        """Each feature with its weight and the most it can add: its weight when positive (identifier_match
+        only when an ID matched), else nothing. Made once: :func:`score` walks it for every comparison."""
+        cached = self._steps.get(has_identifier)
+        if cached is None:
+            cached = self._steps[has_identifier] = tuple(
+                (f, w, w if w > 0 and (has_identifier or f.name != "identifier_match") else 0.0)
+                for f, w in self.weights)
         return cached
 
     def least_name_match(self, threshold: float, has_identifier: bool) -> float:
@@ -82,15 +93,15 @@ def score(c: Comparison, s: Settings, floor: float | None = None) -> float:
     score to it (the result is then some value below ``floor``).
     """
     total = 0.0
-    headroom = s.headroom(c.entity in c.query.id_entities) if floor is not None else 0.0
+    has_identifier = c.entity in c.query.id_entities
+    headroom = s.headroom(has_identifier) if floor is not None else 0.0
     values = []
-    for feature, weight in s.weights:
+    for feature, weight, most in s.steps(has_identifier):
         value, detail = feature.func(c)
         values.append((feature.name, value, detail))
         total += weight * value
         if floor is not None:
-            if weight > 0 and (feature.name != "identifier_match" or c.entity in c.query.id_entities):
-                headroom -= weight
+            headroom -= most
             if total + headroom < floor:
                 return max(0.0, min(total, floor - 1e-9))
     c.values = values  # kept for the explanation

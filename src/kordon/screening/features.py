@@ -272,18 +272,18 @@ class Comparison:
 
     @property
     def keys(self) -> list[int]:
-        return self._listed_parts()[0]
+        return self._name_keys()[0]
 
     @property
     def tags(self) -> list[int]:
-        return self._listed_parts()[1]
+        return self._name_keys()[1]
 
     @property
     def tokens(self) -> list[str]:
         """The listed name's Latin tokens."""
-        return self._listed_parts()[2]
+        return self._name_keys()[2]
 
-    def _listed_parts(self) -> tuple[list[int], list[int], list[str]]:
+    def _name_keys(self) -> tuple[list[int], list[int], list[str]]:
         """The listed name's parts: the compiled alignment reads them from the index itself, explanations here."""
         if self.listed_parts is None:
             self.listed_parts = self.index.name_keys(self.name)

@@ -13,6 +13,7 @@ from kordon.screening.translit import (
     detect_cyrillic_lang,
     drop_apostrophes,
     transliterate,
+    transliterate_folded,
 )
 
 
@@ -56,6 +57,12 @@ def test_language_guess(text, lang):
 @given(st.text(alphabet="абвгдеийклмнопрстуфхцчшщъыьэюяёіїєґўәғқңөұүһ -", max_size=30))
 def test_the_russian_shortcut_agrees_with_the_full_guess(text):
     assert detect_cyrillic_lang(text) == _guess_cyrillic_lang(text)
+
+
+@given(st.text(max_size=40))
+def test_transliterate_folded_agrees_on_folded_text(text):
+    folded = drop_apostrophes(text.casefold())
+    assert transliterate_folded(folded) == transliterate(folded)
 
 
 def test_drop_apostrophes():

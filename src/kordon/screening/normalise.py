@@ -38,7 +38,7 @@ from kordon.screening.text import (
     strip_invisible,
 )
 from kordon.screening.translit import TOKEN as _TOKEN
-from kordon.screening.translit import drop_apostrophes, phrase_variants, transliterate
+from kordon.screening.translit import drop_apostrophes, phrase_variants, transliterate, transliterate_folded
 
 __all__ = ["EmptyName", "NameForm", "clean_text", "name_key", "normalise_name", "transliterate"]
 
@@ -145,22 +145,22 @@ def _strip_legal_form(tokens: list[str], keys: list[str], removed: list, found: 
         exact = value[1]
         return exact is None or (tokens[start] == exact and (short or len(exact) > 2))
 
-    def hits():
-        yield forms.suffixes.match_end(keys, accept), len(keys)
-        if len(keys) > 1:
-            yield forms.prefixes.match_at(keys, 0, accept), 0
-            for i in range(len(keys)):
-                yield forms.spelled_out.match_at(keys, i, accept), i
-
-    for hit, at in hits():
-        if hit is not None:
-            n, (form, _) = hit
-            start = at - n if at == len(keys) else at
-            removed.append((" ".join(tokens[start : start + n]), "legal_form"))
-            del tokens[start : start + n], keys[start : start + n]
-            found.append(form)
-            return True
-    return False
+    hit = forms.suffixes.match_end(keys, accept)
+    start = len(keys) - hit[0] if hit else 0
+    if hit is None and len(keys) > 1:
+        hit = forms.prefixes.match_at(keys, 0, accept)
+        if hit is None:
+            starts = forms.spelled_out.by_first
+            for start, key in enumerate(keys):
+                if key in starts and (hit := forms.spelled_out.match_at(keys, start, accept)):
+                    break
+    if hit is None:
+        return False
+    n, (form, _) = hit
+    removed.append((" ".join(tokens[start : start + n]), "legal_form"))
+    del tokens[start : start + n], keys[start : start + n]
+    found.append(form)
+    return True
 
 
 def _strip_title_after_comma(tokens: list[str], profile: _Profile, removed: list, at: int) -> None:
@@ -267,7 +267,6 @@ def normalise_name(name: str, entity_type: str = "any") -> NameForm:
     return _normalise(name, entity_type)
 
 
-_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_PUNCTUATION = re.compile(r"[^a-z0-9\s]")
 _ASCII_LETTER = re.compile(r"[a-z]")
 
@@ -279,7 +278,7 @@ def _normalise(name: str, entity_type: str) -> NameForm:
     if len(text) > _RAW_LIMIT:
         removed.append((f"{len(text) - _RAW_LIMIT} characters", "truncated"))
         text = text[:_RAW_LIMIT]
-    if not text.isascii() or _ASCII_CONTROL.search(text):
+    if not text.isascii() or not text.isprintable():  # on ASCII, only control characters are not printable
         text, invisible = strip_invisible(text)
         if invisible:
             removed.append((invisible, "invisible"))
@@ -306,7 +305,7 @@ def _normalise(name: str, entity_type: str) -> NameForm:
             script = dominant_script(counts)
         text = drop_apostrophes(text.casefold())
         punctuation = _PUNCTUATION.findall(text)
-        text = transliterate(text)
+        text = transliterate_folded(text)
     if punctuation:
         removed.append(("".join(dict.fromkeys(punctuation)), "punctuation"))
     tokens = _TOKEN.findall(text)

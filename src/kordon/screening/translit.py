@@ -42,9 +42,9 @@ def drop_apostrophes(text: str) -> str:
 
 
 @cache
-def _latin_table() -> dict[int, str]:
+def _latin_table() -> dict[int, str | int]:
     """Latin letters with diacritics -> ASCII, combining marks -> ''."""
-    table: dict[int, str] = {ord(k): v for k, v in _LATIN_SPECIAL.items()}
+    table: dict[int, str | int] = {ord(k): v for k, v in _LATIN_SPECIAL.items()}
     for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
         ch = chr(cp)
         if cp in table or not ch.isalpha():
@@ -56,11 +56,13 @@ def _latin_table() -> dict[int, str]:
         table[cp] = ""
     for ch in APOSTROPHES:
         table[ord(ch)] = ""
+    for cp in range(0x80):  # unchanged, but found: str.translate is slower on a miss
+        table.setdefault(cp, cp)
     return table
 
 
 @cache
-def translit_table(lang: str) -> dict[int, str]:
+def translit_table(lang: str) -> dict[int, str | int]:
     """One str.translate table for a Cyrillic language plus Latin diacritic stripping."""
     ru = load_yaml("translit_ru.yml")
     table = dict(_latin_table())
@@ -91,15 +93,16 @@ _BELARUSIAN_E = re.compile(r"[бвгджзклмнпрстфхцчш]э")
 _UKRAINIAN_SURNAME = re.compile(r"[сцз]ьк(?:ий|а|ого)\b")
 
 
-# Anything that makes a text other than Russian below; most Cyrillic names have none.
-_NOT_RUSSIAN = re.compile(
-    f"[{''.join(sorted(_KAZAKH | _UKRAINIAN))}ўі]|{_UKRAINIAN_SURNAME.pattern}|{_BELARUSIAN_E.pattern}"
-)
+_OTHER_LANG_LETTER = re.compile(f"[{''.join(sorted(_KAZAKH | _UKRAINIAN))}ўі]")
 
 
 def detect_cyrillic_lang(text: str) -> str:
     """Guess ru / uk / be / kk from the letters only a language uses (lower-case text)."""
-    return "ru" if _NOT_RUSSIAN.search(text) is None else _guess_cyrillic_lang(text)
+    # Any other answer needs one of these letters, "ьк" (_UKRAINIAN_SURNAME) or "э"
+    # (_BELARUSIAN_E); most Cyrillic names have none.
+    if _OTHER_LANG_LETTER.search(text) is None and "ьк" not in text and "э" not in text:
+        return "ru"
+    return _guess_cyrillic_lang(text)
 
 
 def _guess_cyrillic_lang(text: str) -> str:
@@ -219,7 +222,16 @@ def transliterate(text: str, lang: str | None = None) -> str:
     lang = _LANG_ALIASES.get(lang, lang) if lang else None
     if lang not in CYRILLIC_LANGS:
         lang = detect_cyrillic_lang(text)
-    text = drop_apostrophes(text)  # Мар'яна: я after an apostrophe is not word-initial
+    return _romanise(drop_apostrophes(text), lang)  # Мар'яна: я after an apostrophe is not word-initial
+
+
+def transliterate_folded(text: str) -> str:
+    """:func:`transliterate` of text that is case-folded and has no apostrophes
+    (as :func:`~kordon.screening.normalise.normalise_name` has it): no step done twice."""
+    return text if text.isascii() else _romanise(text, detect_cyrillic_lang(text))
+
+
+def _romanise(text: str, lang: str) -> str:
     initial = _initial_pattern(lang)
     if initial is not None:
         pattern, mapping = initial

@@ -30,12 +30,10 @@ import numpy as np
 
 from kordon import config
 from kordon.model import Entity, EntityType, Name, NameKind
-from kordon.screening import kernels, normalise
 from kordon.screening.features import (
     FORMAL,
-    INITIAL_SIMILARITY,
     ORGANISATIONS,
-    Alignment,
+    INITIAL_SIMILARITY,
     Comparison,
     PreparedQuery,
     QueryToken,
@@ -56,6 +54,7 @@ from kordon.screening.index import (
     records_from_json,
     token_tags,
 )
+from kordon.screening import kernels, normalise
 from kordon.screening.normalise import EmptyName, NameForm, normalise_name
 from kordon.screening.query import Explanation, Hit, ParsedQuery, Query, QueryError
 from kordon.screening.score import Settings, contributions, score, settings
@@ -407,11 +406,10 @@ def _fewer_collections(threshold: int = 50_000) -> Iterator[None]:
 
 _WORKER: tuple[Screener, Settings, int] | None = None
 
-# What a worker sends back for one query: the validated name, its parts as (token, weight) and, per
-# hit, (entity row, name row, score, how the entity was found, name similarity, aligned parts,
-# feature values); or the error. The calling process makes an explanation from these only when it
-# is read (most batch hits are never explained), and decodes an entity only when it is read.
-_Compact = tuple[str | None, list[tuple[str, float]], list[tuple], str | None]
+# What a worker sends back for one query: the validated name and, per hit, (entity row, name row,
+# score, explanation as plain tuples); or the error. Numbers and explanations cross the process boundary much faster
+# than hits with their entities; the parent decodes an entity only when it is read.
+_Compact = tuple[str | None, list[tuple[int, int, float, tuple]], str | None]
 
 
 def _work(chunk: list[Query]) -> list[_Compact]:
@@ -420,26 +418,12 @@ def _work(chunk: list[Query]) -> list[_Compact]:
     for query in chunk:
         try:
             pq = screener.prepare(query)
-            rows = [(comp.entity, comp.name, value, via, comp.alignment.similarity,  # type: ignore[union-attr]
-                     (comp.alignment.pairs, comp.alignment.missing, comp.alignment.extra),  # type: ignore[union-attr]
-                     comp.values)
+            rows = [(comp.entity, comp.name, value, screener._explain(comp, value, s, via).packed())
                     for value, comp, via in screener._scored(pq, s)[:limit]]
-            out.append((pq.parsed.name, [(t.token, t.weight) for t in pq.tokens] if rows else [], rows, None))
+            out.append((pq.parsed.name, rows, None))
         except QueryError as exc:
-            out.append((None, [], [], str(exc)))
+            out.append((None, [], str(exc)))
     return out
-
-
-def _explained_elsewhere(screener: Screener, s: Settings, name: str, parts: list[tuple[str, float]], row: tuple
-                         ) -> Explanation:
-    """The explanation of a hit scored in a worker, from what the worker sent back (see ``_Compact``)."""
-    entity, listed, value, via, similarity, aligned, values = row
-    tokens = [QueryToken(token, "", -1, 0, weight, NearTerms()) for token, weight in parts]
-    query = PreparedQuery(parsed=ParsedQuery(name, "any", None, (), ()), tokens=tokens, mass=0.0,
-                          countries=frozenset(), type_code=None, id_entities={})
-    comp = Comparison(query, screener.index, entity, listed, s.params, alignment=Alignment(similarity, aligned),
-                      values=values)
-    return screener._explain(comp, value, s, via)
 
 
 def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: int,
@@ -478,7 +462,7 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
                         yield from results
                     else:
                         remote -= 1
-                        yield from _unpacked(screener, s, chunk, results.get())
+                        yield from _unpacked(screener, chunk, results.get())
                 if not done:
                     chunk = next(chunks, None)
                     if chunk is None:
@@ -490,20 +474,15 @@ def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: 
         _WORKER = None
 
 
-def _unpacked(screener: Screener, s: Settings, chunk: list[Query], results: list[_Compact]
-              ) -> Iterator[ScreenResult]:
+def _unpacked(screener: Screener, chunk: list[Query], results: list[_Compact]) -> Iterator[ScreenResult]:
     """The results of a chunk screened in a worker, as :class:`ScreenResult` with lazily built hits."""
-    for query, (name, parts, rows, error) in zip(chunk, results):
+    for query, (name, rows, error) in zip(chunk, results):
         if error is not None:
             yield ScreenResult(query, [], error)
         else:
-            hits = []
-            for row in rows:
-                def explain(name: str = name, parts: list = parts, row: tuple = row) -> Explanation:
-                    return _explained_elsewhere(screener, s, name, parts, row)
-
-                hits.append(screener._hit(explain, row[0], row[1], row[2], name))
-            yield ScreenResult(query, hits)
+            yield ScreenResult(query, [
+                screener._hit(lambda why=why: Explanation.unpacked(why), entity, listed, value, name)
+                for entity, listed, value, why in rows])
 
 
 def _chunks(items: Iterable[Query], size: int) -> Iterator[list[Query]]:

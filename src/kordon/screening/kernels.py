@@ -94,7 +94,6 @@ def candidate_names(post_ptr, post_names, post_tag_weight, idf, name_mass, term_
             continue
         # read the postings: each name once per part, with the best of the keys reaching it
         part_stamp = stamp + 1 + t
-        first = count
         touched = np.empty(size[t], np.int32)
         n = 0
         for j in range(term_ptr[t], term_ptr[t + 1]):
@@ -303,6 +302,24 @@ def hash_directory(table_hash: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 @njit(cache=True, nogil=True)
+def _keep_best(k, sim, keys, nkeys, key_best, key_seen, stamp):  # pragma: no cover - compiled
+    """Record ``sim`` for key ``k``: a key seen first under ``stamp`` is appended to ``keys`` (grown
+    when full), a key seen before keeps its best similarity. Returns ``keys`` and their count."""
+    if key_seen[k] != stamp:
+        key_seen[k] = stamp
+        key_best[k] = sim
+        if nkeys == len(keys):
+            grown = np.empty(2 * len(keys), np.int32)
+            grown[:nkeys] = keys
+            keys = grown
+        keys[nkeys] = k
+        nkeys += 1
+    elif sim > key_best[k]:
+        key_best[k] = sim
+    return keys, nkeys
+
+
+@njit(cache=True, nogil=True)
 def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, form_blob, form_offsets, form_key,
                exact, min_similarity, key_best, key_seen, form_seen, stamp):  # pragma: no cover - compiled
     """Keys of listed strings within one typo of any probe, with their best similarity, best first.
@@ -342,19 +359,8 @@ def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, 
                     s = _osa_similarity(probes, probe_offsets[q], probe_offsets[q + 1], form_blob, flo, fhi)
                     if s > sim:
                         sim = s
-                if sim < min_similarity:
-                    continue
-                if key_seen[k] != stamp:
-                    key_seen[k] = stamp
-                    key_best[k] = sim
-                    if nkeys == len(keys):
-                        grown = np.empty(2 * len(keys), np.int32)
-                        grown[:nkeys] = keys
-                        keys = grown
-                    keys[nkeys] = k
-                    nkeys += 1
-                elif sim > key_best[k]:
-                    key_best[k] = sim
+                if sim >= min_similarity:
+                    keys, nkeys = _keep_best(k, sim, keys, nkeys, key_best, key_seen, stamp)
     sims = np.empty(nkeys, np.float32)
     for i in range(nkeys):
         sims[i] = key_best[keys[i]]
@@ -424,19 +430,8 @@ def prefix_forms(text, order, form_blob, form_offsets, form_key, limit, key_best
         length = _utf8_length(form_blob, flo, fhi)
         if length <= text_length:
             continue
-        sim = 0.5 + 0.5 * text_length / length
-        k = form_key[f]
-        if key_seen[k] != stamp:
-            key_seen[k] = stamp
-            key_best[k] = sim
-            if nkeys == len(keys):
-                grown = np.empty(2 * len(keys), np.int32)
-                grown[:nkeys] = keys
-                keys = grown
-            keys[nkeys] = k
-            nkeys += 1
-        elif sim > key_best[k]:
-            key_best[k] = sim
+        keys, nkeys = _keep_best(form_key[f], 0.5 + 0.5 * text_length / length, keys, nkeys, key_best, key_seen,
+                                 stamp)
     sims = np.empty(nkeys, np.float64)
     for j in range(nkeys):
         sims[j] = key_best[keys[j]]
@@ -456,13 +451,7 @@ def merge_terms(first_keys, first_sims, then_keys, then_sims, key_best, key_seen
             k, sim = first_keys[i], np.float64(first_sims[i])
         else:
             k, sim = then_keys[i - len(first_keys)], np.float64(then_sims[i - len(first_keys)])
-        if key_seen[k] != stamp:
-            key_seen[k] = stamp
-            key_best[k] = sim
-            keys[n] = k
-            n += 1
-        elif sim >= key_best[k]:
-            key_best[k] = sim
+        keys, n = _keep_best(k, sim, keys, n, key_best, key_seen, stamp)
     sims = np.empty(n, np.float64)
     for i in range(n):
         sims[i] = key_best[keys[i]]

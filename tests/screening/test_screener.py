@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kordon.screening.query import Query, QueryError, parse_country, parse_date
-from kordon.screening.screener import Screener
+from kordon.screening.screener import Screener, _work as _REAL_WORK
 
 
 def top(engine: Screener, query: Query | str, **kw) -> str | None:
@@ -163,6 +163,70 @@ def test_hits_from_worker_processes_explain_themselves_like_single_process_hits(
     for one, other in zip(single, multi):
         assert [h.to_dict() for h in one] == [h.to_dict() for h in other]
         assert [h.explanation.text() for h in one] == [h.explanation.text() for h in other]
+
+
+def test_a_batch_switches_the_cycle_collector_off_and_restores_it(engine, monkeypatch):
+    import gc
+
+    from kordon.screening import screener as screener_module
+
+    states = []
+    collected = []
+    monkeypatch.setattr(screener_module._YoungCollector, "__init__",
+                        lambda self, every=3: (setattr(self, "every", every), setattr(self, "since", 0))[0])
+    real_collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or real_collect(generation))
+    queries = [Query(n) for n in ("Aleksandr Volkov", "Yuri Kozlov", "Jane Smith")] * 3
+    assert gc.isenabled()
+    for _ in engine.screen_many(queries):
+        states.append(gc.isenabled())
+    assert states == [False] * 9  # off while the batch runs
+    assert collected == [0, 0, 0]  # the youngest objects, every 3 queries here
+    assert gc.isenabled()  # on again afterwards
+    gc.disable()
+    try:
+        list(engine.screen_many(queries[:2]))
+        assert not gc.isenabled()  # a program that keeps it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_a_batch_abandoned_half_way_restores_the_cycle_collector(engine):
+    import gc
+
+    results = engine.screen_many([Query("Aleksandr Volkov")] * 5)
+    next(results)
+    results.close()
+    assert gc.isenabled()
+
+
+def _work_with_pid(chunk):
+    """The forked process's work, each result marked with the process that made it."""
+    import os
+
+    return [(os.getpid(), r) for r in _REAL_WORK(chunk)]
+
+
+def test_every_process_of_a_batch_screens_part_of_it(engine, monkeypatch):
+    import os
+
+    from kordon.screening import screener as screener_module
+
+    monkeypatch.setattr(screener_module, "_work", _work_with_pid)
+    seen: list[int] = []
+    real_unpacked = screener_module._unpacked
+
+    def unpacked(screener, chunk, results):
+        seen.extend(pid for pid, _ in results)
+        return real_unpacked(screener, chunk, [r for _, r in results])
+
+    monkeypatch.setattr(screener_module, "_unpacked", unpacked)
+    queries = [Query(n, ref=i) for i, n in enumerate(["Aleksandr Volkov", "Yuri Kozlov", "Jane Smith"] * 200)]
+    results = list(engine.screen_many(queries, workers=2))
+    assert [r.query.ref for r in results] == list(range(600))  # in input order
+    remote = len(seen)
+    assert seen and os.getpid() not in seen  # the forked process screened chunks
+    assert 0 < remote < 600  # and so did this one
 
 
 def test_threads_can_share_a_screener(engine):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from kordon.model import Entity, NameKind, normalize_identifier
 
@@ -236,6 +236,14 @@ class Explanation:
         return data
 
 
+class HitMaker(Protocol):
+    """What a hit keeps to build its entity and explanation, and to read its listing, when first asked."""
+
+    def build(self) -> tuple[Entity, Explanation]: ...
+
+    def listing(self) -> tuple[str, str, str]: ...
+
+
 class Hit:
     """A listed entity that the query may be.
 
@@ -249,8 +257,7 @@ class Hit:
 
     def __init__(self, entity: Entity | None, score: float, matched_name: str, matched_kind: NameKind,
                  query_name: str, explanation: Explanation | None = None, *, entity_id: str | None = None,
-                 make: Callable[[], tuple[Entity, Explanation]] | None = None,
-                 listing: tuple[str, str, str] | Callable[[], tuple[str, str, str]] | None = None):
+                 make: HitMaker | None = None, listing: tuple[str, str, str] | None = None):
         if entity is None and make is None:
             raise ValueError("a hit needs its entity, or a way to make it")
         self.entity_id = entity_id if entity_id is not None else entity.id  # type: ignore[union-attr]
@@ -261,11 +268,11 @@ class Hit:
         self._entity = entity
         self._explanation = explanation
         self._make = make
-        self._listing = listing  # (source, source_id, caption), or how to read them, without building the entity
+        self._listing = listing  # (source, source_id, caption), read from ``make`` when not given
 
     def _built(self) -> None:
         if self._make is not None:
-            self._entity, self._explanation = self._make()
+            self._entity, self._explanation = self._make.build()
             self._make = None
 
     @property
@@ -283,11 +290,12 @@ class Hit:
     def _listed(self) -> tuple[str, str, str]:
         listing = self._listing
         if listing is None:
-            entity = self.entity
-            listing = (entity.source, entity.source_id, entity.caption)
-        elif callable(listing):
-            listing = listing()
-        self._listing = listing
+            if self._make is not None:
+                listing = self._make.listing()  # without building the entity
+            else:
+                entity = self.entity
+                listing = (entity.source, entity.source_id, entity.caption)
+            self._listing = listing
         return listing
 
     @property

@@ -22,6 +22,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from kordon.screening.index import (
 )
 from kordon.screening import kernels, normalise
 from kordon.screening.normalise import EmptyName, NameForm, normalise_name
-from kordon.screening.query import Explanation, Hit, ParsedQuery, Query, QueryError
+from kordon.screening.query import Explanation, Hit, HitMaker, ParsedQuery, Query, QueryError
 from kordon.screening.score import Settings, contributions, score, settings
 
 INITIAL = TAG_CODES["initial"]
@@ -279,8 +280,7 @@ class Screener:
         return best
 
     def screen_prepared(self, pq: PreparedQuery, s: Settings, limit: int = 10) -> list[Hit]:
-        return [self._hit(lambda comp=comp, value=value, via=via: self._explain(comp, value, s, via),
-                          comp.entity, comp.name, value, pq.parsed.name)
+        return [self._hit(_Scored(self, comp, value, s, via), comp.entity, comp.name, value, pq.parsed.name)
                 for value, comp, via in self._scored(pq, s)[: max(limit, 0)]]
 
     def _explain(self, comp: Comparison, value: float, s: Settings, via: str) -> Explanation:
@@ -297,16 +297,11 @@ class Screener:
             candidate_via=via,
         )
 
-    def _hit(self, explain: Callable[[], Explanation], entity: int, name: int, value: float,
-             query_name: str) -> Hit:
-        """A hit whose entity and explanation (``explain``) are built when first read."""
+    def _hit(self, make: HitMaker, entity: int, name: int, value: float, query_name: str) -> Hit:
+        """A hit whose entity and explanation are built (by ``make``) when first read."""
         index = self.index
-
-        def make() -> tuple[Entity, Explanation]:
-            return index.entity(entity), explain()
-
         return Hit(None, value, index.name_text[name], KINDS[int(index.name_kind[name])], query_name,
-                   entity_id=index.entity_ids[entity], make=make, listing=lambda: index.listing(entity))
+                   entity_id=index.entity_ids[entity], make=make)
 
     def screen(self, query: Query | str, threshold: float | None = None, limit: int = 10,
                weights: dict[str, float] | None = None) -> list[Hit]:
@@ -330,12 +325,13 @@ class Screener:
         :func:`_fewer_collections`).
         """
         s = settings(threshold, weights, base=self.defaults)
-        with _fewer_collections():
+        with _fewer_collections() as collect:
             if workers > 1 and hasattr(os, "fork"):
-                yield from _parallel(self, queries, s, limit, workers)
+                yield from _parallel(self, queries, s, limit, workers, collect)
                 return
             for query in queries:
                 yield self._screen_one(query, s, limit)
+                collect()
 
     def _screen_one(self, query: Query, s: Settings, limit: int) -> ScreenResult:
         try:
@@ -365,7 +361,7 @@ class Screener:
         pq = pair.prepare(Query(name1, type=type))
         comp = pair._compare(pq, 0, 0, s)
         value = score(comp, s)
-        hit = pair._hit(lambda: pair._explain(comp, value, s, "name"), 0, 0, value, pq.parsed.name)
+        hit = pair._hit(_Scored(pair, comp, value, s, "name"), 0, 0, value, pq.parsed.name)
         hit.explanation.threshold = s_threshold
         return hit
 
@@ -383,28 +379,89 @@ class Screener:
         return found / len(queries) if queries else 0.0
 
 
+class _Scored:
+    """A hit scored in this process: its entity and explanation are built from the comparison when read."""
+
+    __slots__ = ("screener", "comp", "value", "s", "via")
+
+    def __init__(self, screener: Screener, comp: Comparison, value: float, s: Settings, via: str):
+        self.screener, self.comp, self.value, self.s, self.via = screener, comp, value, s, via
+
+    def build(self) -> tuple[Entity, Explanation]:
+        return (self.screener.index.entity(self.comp.entity),
+                self.screener._explain(self.comp, self.value, self.s, self.via))
+
+    def listing(self) -> tuple[str, str, str]:
+        return self.screener.index.listing(self.comp.entity)
+
+
+class _Sent:
+    """A hit scored in a forked process, which sent its explanation packed (:meth:`Explanation.packed`)."""
+
+    __slots__ = ("index", "entity", "packed")
+
+    def __init__(self, index: Index, entity: int, packed: tuple):
+        self.index, self.entity, self.packed = index, entity, packed
+
+    def build(self) -> tuple[Entity, Explanation]:
+        return self.index.entity(self.entity), Explanation.unpacked(self.packed)
+
+    def listing(self) -> tuple[str, str, str]:
+        return self.index.listing(self.entity)
+
+
 # --- batch in worker processes ---------------------------------------------------
 
 
+class _YoungCollector:
+    """Collects the youngest objects every ``every`` queries of a batch run with the automatic
+    collector off (see :func:`_fewer_collections`)."""
+
+    __slots__ = ("every", "since")
+
+    def __init__(self, every: int = 100_000):
+        self.every = every
+        self.since = 0
+
+    def __call__(self, queries: int = 1) -> None:
+        self.since += queries
+        if self.since >= self.every:
+            self.since = 0
+            gc.collect(0)
+
+
 @contextmanager
-def _fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Raise the collector's first threshold for a batch, and restore it afterwards.
+def _fewer_collections() -> Iterator[_YoungCollector]:
+    """Switch the automatic cycle collector off for a batch, and back on afterwards.
 
-    A query makes thousands of short-lived tuples and lists, and the caches of
-    parts and names grow through a batch; at the default threshold (700
-    allocations) the collector walks those caches again and again, which cost
-    about a sixth of the batch's time. Queries leave almost no reference cycles
-    (some 700 objects after 5,000 queries), so collecting later holds little memory.
+    A query makes thousands of short-lived objects, and the caches of parts and
+    names (and the caller's results) grow through a batch; the automatic
+    collector walked them again and again, which cost a sixth of the batch's
+    time at its default threshold and a tenth at a raised one. Queries leave
+    almost no reference cycles (some 700 objects after 5,000 queries); to keep
+    even a batch of millions bounded, the body calls the yielded
+    :class:`_YoungCollector` as queries are done, which collects the youngest
+    objects every 100,000 queries. At the end, what the batch left is moved to
+    the oldest generation without being walked (``gc.freeze`` then ``gc.unfreeze``;
+    skipped when the program keeps objects frozen itself), so that the first
+    collection after the batch does not walk it all at once either.
     """
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], threshold), *old[1:])
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        yield
+        yield _YoungCollector()
     finally:
-        gc.set_threshold(*old)
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
-_WORKER: tuple[Screener, Settings, int] | None = None
+_WORKER: tuple[Screener, Settings, int, _YoungCollector] | None = None
+REMOTE_CHUNK = 32  # queries per chunk sent to a forked process
+REMOTE_QUEUE = 3  # chunks waiting for each forked process, so that it never waits for the next
+LOCAL_CHUNK = 8  # queries this process screens between two rounds of handing out chunks
 
 # What a worker sends back for one query: the validated name and, per hit, (entity row, name row,
 # score, explanation as plain tuples); or the error. Numbers and explanations cross the process boundary much faster
@@ -413,7 +470,8 @@ _Compact = tuple[str | None, list[tuple[int, int, float, tuple]], str | None]
 
 
 def _work(chunk: list[Query]) -> list[_Compact]:
-    screener, s, limit = _WORKER  # type: ignore[misc]
+    screener, s, limit, collect = _WORKER  # type: ignore[misc]
+    collect(len(chunk))  # the forked process inherits the collector switched off
     out: list[_Compact] = []
     for query in chunk:
         try:
@@ -427,45 +485,48 @@ def _work(chunk: list[Query]) -> list[_Compact]:
 
 
 def _parallel(screener: Screener, queries: Iterable[Query], s: Settings, limit: int,
-              workers: int) -> Iterator[ScreenResult]:
+              workers: int, collect: _YoungCollector) -> Iterator[ScreenResult]:
     """Screen in ``workers`` processes: ``workers - 1`` forked ones and this one.
 
-    Chunks of queries go to the forked processes while they have fewer than two
-    each; this process screens the next chunk itself meanwhile (without the cost
-    of sending it anywhere). Results come back in input order.
+    Chunks of :data:`REMOTE_CHUNK` queries go to the forked processes, which
+    always have :data:`REMOTE_QUEUE` chunks each waiting; this process screens
+    :data:`LOCAL_CHUNK` queries at a time meanwhile (without the cost of sending
+    them anywhere), so that it comes back often to hand out more work. Results
+    come back in input order.
     """
     import multiprocessing as mp
     from collections import deque
 
     global _WORKER
-    _WORKER = (screener, s, limit)
+    _WORKER = (screener, s, limit, _YoungCollector())
     ctx = mp.get_context("fork")
+    items = iter(queries)
     gc.freeze()  # the index's objects stay shared: the workers' collector does not touch (copy) them
     try:
         with ctx.Pool(workers - 1) as pool:
-            chunks = _chunks(queries, 64)
             pending: deque[tuple[list[Query], Any]] = deque()  # (chunk, its pool result or its results)
             remote = 0  # chunks sent out and not yet taken back
             done = False
             while pending or not done:
-                while not done and remote < 2 * (workers - 1):
-                    chunk = next(chunks, None)
-                    if chunk is None:
+                while not done and remote < REMOTE_QUEUE * (workers - 1):
+                    chunk = list(islice(items, REMOTE_CHUNK))
+                    if not chunk:
                         done = True
                     else:
                         pending.append((chunk, pool.apply_async(_work, (chunk,))))
                         remote += 1
                 while pending and (isinstance(pending[0][1], list) or pending[0][1].ready() or done
-                                   or len(pending) > 4 * workers):  # wait rather than pile up results
+                                   or len(pending) > 16 * workers):  # wait rather than pile up results
                     chunk, results = pending.popleft()
                     if isinstance(results, list):
                         yield from results
                     else:
                         remote -= 1
                         yield from _unpacked(screener, chunk, results.get())
+                    collect(len(chunk))
                 if not done:
-                    chunk = next(chunks, None)
-                    if chunk is None:
+                    chunk = list(islice(items, LOCAL_CHUNK))
+                    if not chunk:
                         done = True
                     else:
                         pending.append((chunk, [screener._screen_one(query, s, limit) for query in chunk]))
@@ -481,19 +542,8 @@ def _unpacked(screener: Screener, chunk: list[Query], results: list[_Compact]) -
             yield ScreenResult(query, [], error)
         else:
             yield ScreenResult(query, [
-                screener._hit(lambda why=why: Explanation.unpacked(why), entity, listed, value, name)
+                screener._hit(_Sent(screener.index, entity, why), entity, listed, value, name)
                 for entity, listed, value, why in rows])
-
-
-def _chunks(items: Iterable[Query], size: int) -> Iterator[list[Query]]:
-    chunk: list[Query] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # --- the persisted index ------------------------------------------------------------

@@ -462,3 +462,47 @@ def test_un_names_normalise(shared_data):
     assert len(names) > 600
     for name in names:
         _check_form(normalise_name(name, "person"))
+
+
+def test_a_phrase_shared_by_two_values_keeps_the_first_listed():
+    from kordon.screening.names import PhraseTable
+
+    table = PhraseTable.build([(("a", "b"), "first"), (("c",), "short"), (("a", "b"), "second"),
+                               (("a", "b"), "first")])
+    assert table.match_at(["a", "b"], 0) == (2, "first")
+    assert table.by_first["a"] == [(("a", "b"), "first"), (("a", "b"), "second")]
+
+
+_LEGAL_FORM_PROBE = """
+from kordon.screening.normalise import normalise_name
+for name in ("OTKRYTOE AKTSIONERNOE OBSHCHESTVO NEFTEGAZ", "Acme Trading Ltd", "Acme Trading GmbH"):
+    form = normalise_name(name, "company")
+    print(name, form.legal_form, " ".join(form.keys))
+"""
+
+
+def test_legal_forms_read_the_same_in_every_process():
+    """Ties between legal forms sharing a spelling are settled by the data file's order, not by hashing."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _LEGAL_FORM_PROBE], env=env, capture_output=True, text=True,
+                              check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    lines = outputs.pop().splitlines()
+    assert lines[0].split()[4] == "oao"  # OAO is listed before AO, which also spells it out
+    assert lines[1].split()[3] == "ltd"
+
+
+def test_clear_caches_forgets_the_spelling_keys_too():
+    from kordon.screening import names
+
+    normalise.normalise_name("Aleksandr Petrovich Volkov", "person")
+    assert names.name_key.cache_info().currsize > 0 or normalise._KEYS
+    normalise.clear_caches()
+    assert names.name_key.cache_info().currsize == 0 and not normalise._KEYS

@@ -120,7 +120,10 @@ class PhraseTable:
     def build(cls, phrases: list[tuple[Tokens, Any]]) -> PhraseTable:
         by_first: dict[str, list[tuple[Tokens, Any]]] = {}
         by_last: dict[str, list[tuple[Tokens, Any]]] = {}
-        for toks, value in sorted(set(phrases), key=lambda p: -len(p[0])):
+        # Longest first; phrases of one length keep the order they are given in (the data file's), so that
+        # when two values share a phrase the first listed wins in every process (a set's order depends
+        # on string hashing, which changes from process to process).
+        for toks, value in sorted(dict.fromkeys(phrases), key=lambda p: -len(p[0])):
             by_first.setdefault(toks[0], []).append((toks, value))
             by_last.setdefault(toks[-1], []).append((toks, value))
         return cls(by_first, by_last)

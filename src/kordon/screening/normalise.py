@@ -342,3 +342,4 @@ def clear_caches() -> None:
     """Forget the names and parts normalised so far (for fair timing)."""
     _normalise.cache_clear()
     _KEYS.clear()
+    names.name_key.cache_clear()

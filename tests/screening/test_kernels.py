@@ -17,10 +17,11 @@ def encoded(*texts: str) -> tuple[np.ndarray, np.ndarray]:
     return pack_strings(list(texts))
 
 
-@given(words, words)
-def test_osa_similarity_is_rapidfuzz_normalised_osa(a, b):
+@given(words, words, st.integers(1, 3), st.integers(-9, 9))
+def test_osa_similarity_is_rapidfuzz_normalised_osa(a, b, spare, garbage):
     blob, off = encoded(a, b)
-    got = kernels._osa_similarity(blob, off[0], off[1], blob, off[1], off[2])
+    rows = np.full((3, len(b.encode()) + spare), garbage, np.int64)  # a work array left over from earlier calls
+    got = kernels._osa_similarity(blob, off[0], off[1], blob, off[1], off[2], rows)
     assert abs(got - OSA.normalized_similarity(a, b)) < 1e-9
 
 
@@ -48,6 +49,22 @@ def test_near_forms_finds_every_form_within_one_edit(forms, probe, min_similarit
     for k, sim in found.items():  # nothing below the floor; what else is found is a real neighbour
         assert sim >= min_similarity - 1e-6
     assert list(sims) == sorted(sims, reverse=True)
+
+
+@given(st.lists(st.sampled_from([0.5, 0.75, 0.8, 1.0]), max_size=40), st.integers(-1, 3))
+def test_best_first_is_a_stable_sort_by_similarity_after_the_exact_key(sims, exact):
+    n = len(sims)
+    keys = np.arange(10, 10 + n, dtype=np.int32)
+    key_best = np.zeros(10 + n, np.float32)
+    key_best[10:] = sims
+    spare = np.full(n + 5, -1, np.int32)  # the keys list has room to spare
+    spare[:n] = keys
+    got_keys, got_sims = kernels._best_first(spare, n, key_best, exact)
+    order = sorted(range(n), key=lambda i: -sims[i])  # Python's sort is stable
+    expected = ([exact] if exact >= 0 else []) + [10 + i for i in order]
+    assert got_keys.tolist() == expected
+    assert got_sims.tolist() == ([1.0] if exact >= 0 else []) + [float(np.float32(sims[i])) for i in order]
+    assert got_keys.dtype == np.int32 and got_sims.dtype == np.float32
 
 
 @settings(max_examples=200)

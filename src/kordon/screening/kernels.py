@@ -250,13 +250,15 @@ def deletion_table(blob, offsets, min_length):  # pragma: no cover - compiled
     return hashes[order], forms[order]
 
 
-@njit(cache=True, nogil=True)
-def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
+@njit(cache=True, nogil=True, inline="always")
+def _osa_similarity(a, alo, ahi, b, blo, bhi, rows):  # pragma: no cover - compiled
     """1 − optimal-string-alignment distance / the longer length (rapidfuzz's ``OSA.normalized_similarity``).
 
     The common start and end are cut off first (they do not change the distance): the typo index
     compares strings one or two edits apart, so what is left is mostly a letter or two on each
-    side, settled without the dynamic programme and its work arrays.
+    side, settled without the dynamic programme. Its three rows run along ``b`` and are the
+    caller's work array ``rows`` (int64, at least ``bhi - blo + 1`` columns), so that the many
+    comparisons of one lookup allocate nothing.
     """
     longer = max(ahi - alo, bhi - blo)
     if longer == 0:
@@ -274,9 +276,9 @@ def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
         return 1.0 - 1.0 / longer
     if n == 2 and m == 2 and a[alo] == b[blo + 1] and a[alo + 1] == b[blo]:
         return 1.0 - 1.0 / longer  # two neighbours swapped
-    prev2 = np.empty(m + 1, np.int64)
-    prev = np.arange(m + 1).astype(np.int64)
-    cur = np.empty(m + 1, np.int64)
+    prev2, prev, cur = rows[0], rows[1], rows[2]
+    for j in range(m + 1):
+        prev[j] = j
     for i in range(1, n + 1):
         cur[0] = i
         ca = a[alo + i - 1]
@@ -293,15 +295,16 @@ def _osa_similarity(a, alo, ahi, b, blo, bhi):  # pragma: no cover - compiled
 
 def hash_directory(table_hash: np.ndarray) -> tuple[np.ndarray, int]:
     """Where each run of equal leading hash bits starts in the sorted table: a lookup then reads two
-    directory entries and a run of about one, instead of a binary search's twenty scattered reads."""
+    directory entries and a run of about one, instead of a binary search's twenty scattered reads.
+    The entries are int32 when the table allows, half the memory for the caches to hold."""
     bits = max(1, min(26, int(np.ceil(np.log2(max(len(table_hash), 2))))))
     shift = 64 - bits
     prefixes = (table_hash >> np.uint64(shift)).astype(np.int64)
-    directory = np.searchsorted(prefixes, np.arange((1 << bits) + 1, dtype=np.int64)).astype(np.int64)
-    return directory, shift
+    directory = np.searchsorted(prefixes, np.arange((1 << bits) + 1, dtype=np.int64))
+    return directory.astype(np.int32 if len(table_hash) < 2**31 else np.int64), shift
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _keep_best(k, sim, keys, nkeys, key_best, key_seen, stamp):  # pragma: no cover - compiled
     """Record ``sim`` for key ``k``: a key seen first under ``stamp`` is appended to ``keys`` (grown
     when full), a key seen before keeps its best similarity. Returns ``keys`` and their count."""
@@ -333,46 +336,86 @@ def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, 
     key ``exact`` (the part's own, -1 for none) comes first with similarity 1. ``key_best`` (float32, per key),
     ``key_seen`` (uint32, per key) and ``form_seen`` (uint32, per string) are
     work arrays; ``stamp`` must be new for every call.
+
+    The work goes in three passes (all lookups, then the strings found, then their similarity) rather than
+    one string at a time: the table is far larger than the caches, and the reads of one pass do not wait
+    for each other, so the processor overlaps their cache misses.
     """
-    keys = np.empty(64, np.int32)
-    nkeys = 0
-    for p in range(len(probe_offsets) - 1):
+    n_probes = len(probe_offsets) - 1
+    n_lookups = 0
+    longest_probe = 0
+    for p in range(n_probes):
+        length = probe_offsets[p + 1] - probe_offsets[p]
+        n_lookups += length + 1
+        longest_probe = max(longest_probe, length)
+    # each lookup's hash and the run of the table its leading bits point to
+    hashes = np.empty(n_lookups, np.uint64)
+    runs = np.empty((n_lookups, 2), np.int64)
+    run_total = 0
+    m = 0
+    for p in range(n_probes):
         plo, phi = probe_offsets[p], probe_offsets[p + 1]
         for skip in range(plo - 1, phi):
             h = _hash(probes, plo, phi, skip if skip >= plo else -1)
             prefix = h >> np.uint64(shift)
-            i, end = directory[prefix], directory[prefix + 1]
-            while i < end and table_hash[i] < h:
-                i += 1
-            while i < end and table_hash[i] == h:
-                f = table_form[i]
-                i += 1
-                if form_seen[f] == stamp:
-                    continue
-                form_seen[f] = stamp
-                k = form_key[f]
-                if k == exact:
-                    continue
-                flo, fhi = form_offsets[f], form_offsets[f + 1]
-                sim = 0.0
-                for q in range(len(probe_offsets) - 1):
-                    s = _osa_similarity(probes, probe_offsets[q], probe_offsets[q + 1], form_blob, flo, fhi)
-                    if s > sim:
-                        sim = s
-                if sim >= min_similarity:
-                    keys, nkeys = _keep_best(k, sim, keys, nkeys, key_best, key_seen, stamp)
-    sims = np.empty(nkeys, np.float32)
-    for i in range(nkeys):
-        sims[i] = key_best[keys[i]]
-    order = np.argsort(-sims, kind="mergesort")
+            hashes[m] = h
+            runs[m, 0], runs[m, 1] = directory[prefix], directory[prefix + 1]
+            run_total += runs[m, 1] - runs[m, 0]
+            m += 1
+    # the strings of other keys with those hashes, each once, in the order found
+    forms = np.empty(run_total, np.int64)
+    n_forms = 0
+    for m in range(n_lookups):
+        h = hashes[m]
+        i, end = runs[m, 0], runs[m, 1]
+        while i < end and table_hash[i] < h:
+            i += 1
+        while i < end and table_hash[i] == h:
+            f = table_form[i]
+            i += 1
+            if form_seen[f] == stamp:
+                continue
+            form_seen[f] = stamp
+            if form_key[f] != exact:
+                forms[n_forms] = f
+                n_forms += 1
+    # their keys, with the best similarity to any probe
+    keys = np.empty(max(n_forms, 1), np.int32)
+    n_keys = 0
+    osa_rows = np.empty((3, longest_probe + 1), np.int64)
+    for j in range(n_forms):
+        f = forms[j]
+        sim = 0.0
+        for q in range(n_probes):
+            s = _osa_similarity(form_blob, form_offsets[f], form_offsets[f + 1], probes, probe_offsets[q],
+                                probe_offsets[q + 1], osa_rows)
+            if s > sim:
+                sim = s
+        if sim >= min_similarity:
+            keys, n_keys = _keep_best(form_key[f], sim, keys, n_keys, key_best, key_seen, stamp)
+    return _best_first(keys, n_keys, key_best, exact)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _best_first(keys, n_keys, key_best, exact):  # pragma: no cover - compiled
+    """``exact`` (unless -1) with similarity 1, then ``keys[:n_keys]`` by ``key_best``, best first, ties in
+    their order (a stable sort). An insertion sort: the lists are short, and it allocates only its results."""
     first = 1 if exact >= 0 else 0
-    out_keys = np.empty(nkeys + first, np.int32)
-    out_sims = np.empty(nkeys + first, np.float32)
+    out_keys = np.empty(n_keys + first, np.int32)
+    out_sims = np.empty(n_keys + first, np.float32)
     if first:
         out_keys[0] = exact
         out_sims[0] = 1.0
-    out_keys[first:] = keys[:nkeys][order]
-    out_sims[first:] = sims[order]
+    for i in range(n_keys):
+        k = keys[i]
+        sim = key_best[k]
+        j = first + i
+        while j > first and out_sims[j - 1] < sim:
+            out_keys[j] = out_keys[j - 1]
+            out_sims[j] = out_sims[j - 1]
+            j -= 1
+        out_keys[j] = k
+        out_sims[j] = sim
     return out_keys, out_sims
 
 

@@ -313,3 +313,13 @@ def test_candidate_names_are_grouped_by_entity_like_the_plain_rule(rows, floor, 
     ents, best, ptr, flat = kernels.entity_candidates(names, estimate, name_entity, floor, max_entities, 3, 0.1)
     got = [(e, est, flat[ptr[i]:ptr[i + 1]].tolist()) for i, (e, est) in enumerate(zip(ents.tolist(), best.tolist()))]
     assert got == _grouped_reference(names.tolist(), estimate.tolist(), name_entity.tolist(), floor, max_entities)
+
+
+def test_a_report_row_does_not_decode_the_entity(engine):
+    from kordon.screening.cli import hit_record
+
+    hit = engine.screen("Aleksandr Volkov")[0]
+    record = hit_record(hit)
+    assert record["source_id"] and record["explanation"].startswith("parts:")
+    assert hit._entity is None  # explanation and listing came without the entity
+    assert hit.entity.id == hit.entity_id  # which is still there when asked for

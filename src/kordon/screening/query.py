@@ -237,9 +237,12 @@ class Explanation:
 
 
 class HitMaker(Protocol):
-    """What a hit keeps to build its entity and explanation, and to read its listing, when first asked."""
+    """What a hit keeps to build its entity, its explanation and its listing, each when first asked
+    (a report row needs the explanation and the listing, not the decoded entity)."""
 
-    def build(self) -> tuple[Entity, Explanation]: ...
+    def entity(self) -> Entity: ...
+
+    def explanation(self) -> Explanation: ...
 
     def listing(self) -> tuple[str, str, str]: ...
 
@@ -247,9 +250,11 @@ class HitMaker(Protocol):
 class Hit:
     """A listed entity that the query may be.
 
-    ``entity`` and ``explanation`` are built on first use: a batch that only
+    ``entity`` and ``explanation`` are each built on first use: a batch that only
     reads ids and scores does not pay for decoding entities or writing
-    explanations (pickling a hit builds them, so hits cross processes whole).
+    explanations, and a report row (explanation, source, source id, caption)
+    does not decode the entity (pickling a hit builds both, so hits cross
+    processes whole).
     """
 
     __slots__ = ("entity_id", "score", "matched_name", "matched_kind", "query_name", "_entity", "_explanation",
@@ -270,21 +275,16 @@ class Hit:
         self._make = make
         self._listing = listing  # (source, source_id, caption), read from ``make`` when not given
 
-    def _built(self) -> None:
-        if self._make is not None:
-            self._entity, self._explanation = self._make.build()
-            self._make = None
-
     @property
     def entity(self) -> Entity:
-        if self._entity is None:
-            self._built()
+        if self._entity is None and self._make is not None:
+            self._entity = self._make.entity()
         return self._entity  # type: ignore[return-value]
 
     @property
     def explanation(self) -> Explanation:
-        if self._explanation is None:
-            self._built()
+        if self._explanation is None and self._make is not None:
+            self._explanation = self._make.explanation()
         return self._explanation  # type: ignore[return-value]
 
     def _listed(self) -> tuple[str, str, str]:
@@ -312,8 +312,7 @@ class Hit:
         return self._listed()[2]
 
     def __getstate__(self) -> dict[str, Any]:
-        self._built()
-        self._listed()
+        self.entity, self.explanation, self._listed()  # built before the maker is left behind
         return {k: getattr(self, k) for k in self.__slots__ if k != "_make"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:

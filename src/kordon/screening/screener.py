@@ -387,9 +387,11 @@ class _Scored:
     def __init__(self, screener: Screener, comp: Comparison, value: float, s: Settings, via: str):
         self.screener, self.comp, self.value, self.s, self.via = screener, comp, value, s, via
 
-    def build(self) -> tuple[Entity, Explanation]:
-        return (self.screener.index.entity(self.comp.entity),
-                self.screener._explain(self.comp, self.value, self.s, self.via))
+    def entity(self) -> Entity:
+        return self.screener.index.entity(self.comp.entity)
+
+    def explanation(self) -> Explanation:
+        return self.screener._explain(self.comp, self.value, self.s, self.via)
 
     def listing(self) -> tuple[str, str, str]:
         return self.screener.index.listing(self.comp.entity)
@@ -398,16 +400,19 @@ class _Scored:
 class _Sent:
     """A hit scored in a forked process, which sent its explanation packed (:meth:`Explanation.packed`)."""
 
-    __slots__ = ("index", "entity", "packed")
+    __slots__ = ("index", "row", "packed")
 
-    def __init__(self, index: Index, entity: int, packed: tuple):
-        self.index, self.entity, self.packed = index, entity, packed
+    def __init__(self, index: Index, row: int, packed: tuple):
+        self.index, self.row, self.packed = index, row, packed
 
-    def build(self) -> tuple[Entity, Explanation]:
-        return self.index.entity(self.entity), Explanation.unpacked(self.packed)
+    def entity(self) -> Entity:
+        return self.index.entity(self.row)
+
+    def explanation(self) -> Explanation:
+        return Explanation.unpacked(self.packed)
 
     def listing(self) -> tuple[str, str, str]:
-        return self.index.listing(self.entity)
+        return self.index.listing(self.row)
 
 
 # --- batch in worker processes ---------------------------------------------------

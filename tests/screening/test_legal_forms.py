@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kordon.screening.names import legal_forms
+from kordon.screening.names import PhraseTable, legal_forms
 from kordon.screening.normalise import EmptyName, normalise_name
 from kordon.screening.text import load_yaml
 from kordon.screening.translit import phrase_variants
@@ -82,3 +84,37 @@ def test_prefix_forms_only_where_allowed():
     # GmbH is a suffix form: a name starting with it keeps it.
     assert normalise_name("GmbH Beta Werke", "company").tokens[0] == "gmbh"
     assert normalise_name("OOO Beta", "company").tokens == ("beta",)
+
+
+# --- phrase tables ------------------------------------------------------------------
+
+_TOKENS = st.sampled_from("abcd")
+_PHRASES = st.lists(st.tuples(st.lists(_TOKENS, min_size=1, max_size=4).map(tuple), st.integers(0, 3)), max_size=25)
+
+
+def _scan_at(table: PhraseTable, seq: list[str], start: int, accept):
+    """match_at as a comparison with every phrase starting with the token, longest first."""
+    for toks, value in table.by_first.get(seq[start], ()):
+        n = len(toks)
+        if tuple(seq[start : start + n]) == toks and (accept is None or accept(start, n, value)):
+            return n, value
+    return None
+
+
+def _scan_end(table: PhraseTable, seq: list[str], accept):
+    for toks, value in table.by_last.get(seq[-1], ()):
+        n = len(toks)
+        if n <= len(seq) and tuple(seq[-n:]) == toks and (accept is None or accept(len(seq) - n, n, value)):
+            return n, value
+    return None
+
+
+@settings(max_examples=1500)
+@given(_PHRASES, st.lists(_TOKENS, min_size=1, max_size=6), st.data())
+def test_phrase_lookups_by_length_agree_with_scanning_every_phrase(phrases, seq, data):
+    table = PhraseTable.build(phrases)
+    vetoed = data.draw(st.sets(st.integers(0, 3)))
+    for accept in (None, lambda start, n, value: value not in vetoed):
+        assert table.match_end(seq, accept) == _scan_end(table, seq, accept)
+        for start in range(len(seq)):
+            assert table.match_at(seq, start, accept) == _scan_at(table, seq, start, accept)

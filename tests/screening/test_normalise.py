@@ -506,3 +506,82 @@ def test_clear_caches_forgets_the_spelling_keys_too():
     assert names.name_key.cache_info().currsize > 0 or normalise._KEYS
     normalise.clear_caches()
     assert names.name_key.cache_info().currsize == 0 and not normalise._KEYS
+
+
+# --- the fast paths agree with their plain definitions ------------------------------
+
+_KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0" + "aeiouyjhcsz" * 2  # the letters the rules look at, more often
+
+
+def _rules_one_by_one(token: str) -> str:
+    """The spelling rules applied as ``spelling_variants.yml`` states them, with re's own templates."""
+    import re
+
+    from kordon.screening.names import _LITERALS
+
+    for pattern, repl, *only_if in load_yaml("spelling_variants.yml")["rules"]:
+        if _LITERALS.fullmatch(pattern):
+            for literal in pattern.split("|"):
+                token = token.replace(literal, repl)
+        elif not only_if or re.search(only_if[0], token):
+            token = re.sub(pattern, repl, token)
+    return token
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet=_KEY_ALPHABET, min_size=1, max_size=14))
+def test_compiled_spelling_rules_apply_the_data_file(token):
+    from kordon.screening import names
+
+    assert names._rules()(token) == _rules_one_by_one(token)
+    assert normalise._KEYS[token] == name_key(token)
+
+
+def _patronymic_positions_by_loop(tokens: list[str]) -> set[int]:
+    """patronymic_positions without the three-letter shortcut."""
+    from kordon.screening.names import _PATRONYMIC_ENDINGS, _PATRONYMIC_WORDS
+
+    attached, separate = set(), set()
+    for i in range(1, len(tokens)):
+        if tokens[i] in _PATRONYMIC_WORDS:
+            separate |= {i, i - 1} if i > 1 else {i}
+        elif len(tokens[i]) > 4 and tokens[i].endswith(_PATRONYMIC_ENDINGS):
+            attached.add(i)
+    attached -= separate
+    if len(attached) > 1:
+        attached = {1} if 1 in attached else {max(attached)}
+    return attached | separate if len(tokens) >= 3 else set()
+
+
+def _patronymic_pieces():
+    from kordon.screening.names import _PATRONYMIC_ENDINGS, _PATRONYMIC_WORDS
+
+    return st.sampled_from(sorted({*_PATRONYMIC_ENDINGS, *_PATRONYMIC_WORDS, "a", "ch", "na", "vych", "ly"}))
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.builds(lambda stem, end: stem + end, st.text(alphabet="aeiklmnorstvy", max_size=5), _patronymic_pieces())
+                | _WORD, min_size=1, max_size=6))
+def test_patronymic_positions_agree_with_the_plain_loop(tokens):
+    from kordon.screening.names import patronymic_positions
+
+    assert patronymic_positions(tokens) == _patronymic_positions_by_loop(tokens)
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_ascii_names_split_like_the_token_regex(text):
+    """Names of letters, digits and spaces are split without regexes: tokens, punctuation and
+    script are still those the regexes give (aircraft: nothing is stripped from their names)."""
+    import re
+
+    cleaned = strip_invisible(text)[0].lower().replace("'", "").replace("`", "")
+    try:
+        form = normalise_name(text, "aircraft")
+    except EmptyName:
+        assert not re.findall("[a-z0-9]+", cleaned)
+        return
+    assert form.tokens == tuple(re.findall("[a-z0-9]+", cleaned))
+    assert form.script == ("Latin" if re.search("[a-z]", cleaned) else "Unknown")
+    punctuation = "".join(dict.fromkeys(re.findall(r"[^a-z0-9\s]", cleaned)))
+    assert [part for part, why in form.removed if why == "punctuation"] == ([punctuation] if punctuation else [])

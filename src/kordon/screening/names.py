@@ -30,7 +30,10 @@ def _rules() -> Callable[[str], str]:
 
     Most rules do nothing to a given token, so looping over them costs more
     than applying them; generated code makes the same substring tests and
-    replacements without the loop (a third of the time per token).
+    replacements without the loop (a third of the time per token). A regular
+    expression is searched for before it substitutes: most tokens match no
+    rule, and a failed search is cheaper than a failed sub (which still
+    builds its result).
     """
     lines = ["def apply_rules(t):"]
     env: dict[str, Any] = {}
@@ -38,30 +41,28 @@ def _rules() -> Callable[[str], str]:
         if _LITERALS.fullmatch(pattern):
             lines += [f"    if {lit!r} in t: t = t.replace({lit!r}, {repl!r})" for lit in pattern.split("|")]
             continue
-        env[f"sub{i}"], env[f"repl{i}"] = re.compile(pattern).sub, _template(repl)
-        apply = f"t = sub{i}(repl{i}, t)"
-        if not only_if:
-            lines.append(f"    {apply}")
-        elif _LITERALS.fullmatch(only_if[0]):
-            lines.append(f"    if {' or '.join(f'{lit!r} in t' for lit in only_if[0].split('|'))}: {apply}")
-        else:
+        regex = re.compile(pattern)
+        env[f"search{i}"], env[f"sub{i}"], env[f"repl{i}"] = regex.search, regex.sub, _template(repl)
+        test = f"search{i}(t)"
+        if only_if and _LITERALS.fullmatch(only_if[0]):
+            test = f"({' or '.join(f'{lit!r} in t' for lit in only_if[0].split('|'))}) and {test}"
+        elif only_if:
             env[f"needs{i}"] = re.compile(only_if[0]).search
-            lines.append(f"    if needs{i}(t): {apply}")
+            test = f"needs{i}(t) and {test}"
+        lines.append(f"    if {test}: t = sub{i}(repl{i}, t)")
     lines.append("    return t")
     exec(compile("\n".join(lines), "<spelling_variants.yml rules>", "exec"), env)
     return env["apply_rules"]
 
 
-def _template(repl: str):
-    """A replacement with group references as a function (faster than re's template expansion)."""
+def _template(repl: str) -> str | Callable[[re.Match[str]], str]:
+    r"""A replacement with group references as a function (faster than re's template expansion):
+    r"\1e" becomes ``lambda m: (m[1] or "") + 'e'`` (a group that took no part is empty)."""
     if "\\" not in repl:
         return repl
     parts = re.split(r"\\(\d)", repl)  # literal, group, literal, group, ...
-
-    def expand(match: re.Match[str]) -> str:
-        return "".join(match.group(int(p)) or "" if i % 2 else p for i, p in enumerate(parts))
-
-    return expand
+    terms = [f'(m[{p}] or "")' if i % 2 else repr(p) for i, p in enumerate(parts) if i % 2 or p]
+    return eval(f"lambda m: {' + '.join(terms)}")
 
 
 @cache
@@ -98,6 +99,12 @@ def name_key(token: str) -> str:
     zelenskiy/zelenskyi/zelensky, mohammed/muhammad, qasym/kasym, zhanna/janna.
     Keys are for comparison only and never shown.
     """
+    return spelling_key(token)
+
+
+def spelling_key(token: str) -> str:
+    """:func:`name_key` without its cache, for callers that keep their own
+    (``normalise._KEYS``): a token is then not stored twice."""
     key = _rules()(token)
     return _name_groups().get(key, key) or token
 
@@ -111,37 +118,51 @@ class PhraseTable:
 
     ``by_first`` / ``by_last`` map a token to the phrases starting / ending
     with it, longest first, each with its value (a legal-form id, a title).
+    Matching looks the name's tokens up in ``values`` once per phrase length
+    (``first_lengths`` / ``last_lengths``, longest first) instead of comparing
+    them with every phrase: hundreds of legal forms end in "otvetstvennostyu".
     """
 
     by_first: dict[str, list[tuple[Tokens, Any]]]
     by_last: dict[str, list[tuple[Tokens, Any]]]
+    values: dict[Tokens, list[Any]]  # phrase -> its values, first listed first
+    first_lengths: dict[str, tuple[int, ...]]  # token -> lengths of the phrases it starts, longest first
+    last_lengths: dict[str, tuple[int, ...]]  # token -> lengths of the phrases it ends, longest first
 
     @classmethod
     def build(cls, phrases: list[tuple[Tokens, Any]]) -> PhraseTable:
         by_first: dict[str, list[tuple[Tokens, Any]]] = {}
         by_last: dict[str, list[tuple[Tokens, Any]]] = {}
+        values: dict[Tokens, list[Any]] = {}
         # Longest first; phrases of one length keep the order they are given in (the data file's), so that
         # when two values share a phrase the first listed wins in every process (a set's order depends
         # on string hashing, which changes from process to process).
         for toks, value in sorted(dict.fromkeys(phrases), key=lambda p: -len(p[0])):
             by_first.setdefault(toks[0], []).append((toks, value))
             by_last.setdefault(toks[-1], []).append((toks, value))
-        return cls(by_first, by_last)
+            values.setdefault(toks, []).append(value)
+
+        def lengths(index: dict[str, list[tuple[Tokens, Any]]]) -> dict[str, tuple[int, ...]]:
+            return {token: tuple(dict.fromkeys(len(toks) for toks, _ in found)) for token, found in index.items()}
+
+        return cls(by_first, by_last, values, lengths(by_first), lengths(by_last))
 
     def match_at(self, seq: list[str], start: int, accept=None) -> tuple[int, Any] | None:
         """Longest phrase starting at ``start``: (length, value); ``accept(start, n, value)`` may veto."""
-        for toks, value in self.by_first.get(seq[start], ()):
-            n = len(toks)
-            if tuple(seq[start : start + n]) == toks and (accept is None or accept(start, n, value)):
-                return n, value
+        for n in self.first_lengths.get(seq[start], ()):
+            if start + n <= len(seq):
+                for value in self.values.get(tuple(seq[start : start + n]), ()):
+                    if accept is None or accept(start, n, value):
+                        return n, value
         return None
 
     def match_end(self, seq: list[str], accept=None) -> tuple[int, Any] | None:
         """Longest phrase ending the sequence: (length, value)."""
-        for toks, value in self.by_last.get(seq[-1], ()):
-            n = len(toks)
-            if n <= len(seq) and tuple(seq[-n:]) == toks and (accept is None or accept(len(seq) - n, n, value)):
-                return n, value
+        for n in self.last_lengths.get(seq[-1], ()):
+            if n <= len(seq):
+                for value in self.values.get(tuple(seq[-n:]), ()):
+                    if accept is None or accept(len(seq) - n, n, value):
+                        return n, value
         return None
 
 
@@ -228,6 +249,9 @@ _PATRONYMIC_ENDINGS = (
     "uly", "ugly", "ogly", "oglu", "uulu", "kyzy", "qyzy", "kizi", "gyzy",
 )
 _PATRONYMIC_WORDS = frozenset({"uly", "ugly", "ogly", "oglu", "uulu", "kyzy", "qyzy", "kizi", "gyzy"})
+# Last three letters of every ending and word: a token that ends otherwise (most do) is
+# ruled out by one set lookup instead of twenty endswith tests.
+_PATRONYMIC_TAILS = frozenset(w[-3:] for w in (*_PATRONYMIC_ENDINGS, *_PATRONYMIC_WORDS))
 
 
 def patronymic_positions(tokens: list[str]) -> set[int]:
@@ -246,6 +270,8 @@ def patronymic_positions(tokens: list[str]) -> set[int]:
     separate: set[int] = set()
     for i in range(1, len(tokens)):
         token = tokens[i]
+        if token[-3:] not in _PATRONYMIC_TAILS:
+            continue
         if token in _PATRONYMIC_WORDS:
             separate.add(i)
             if i > 1:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from kordon.screening import names
-from kordon.screening.names import PhraseTable, name_key
+from kordon.screening.names import PhraseTable, name_key, spelling_key
 from kordon.screening.text import (
     clean_text,
     dominant_script,
@@ -237,12 +237,12 @@ def _surname_first(text: str) -> int:
 
 class _KeyCache(dict):
     """token -> name_key(token), filled on first sight: known tokens are looked up
-    without a Python call (faster than the lru_cache of name_key)."""
+    without a Python call (faster than the lru_cache of name_key, which it bypasses)."""
 
     def __missing__(self, token: str) -> str:
         if len(self) > 1 << 19:
             self.clear()
-        key = self[token] = name_key(token)
+        key = self[token] = spelling_key(token)
         return key
 
 
@@ -268,7 +268,6 @@ def normalise_name(name: str, entity_type: str = "any") -> NameForm:
 
 
 _ASCII_PUNCTUATION = re.compile(r"[^a-z0-9\s]")
-_ASCII_LETTER = re.compile(r"[a-z]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -293,8 +292,11 @@ def _normalise(name: str, entity_type: str) -> NameForm:
         text = text.lower()
         if "'" in text or "`" in text:
             text = text.replace("'", "").replace("`", "")
-        punctuation = _ASCII_PUNCTUATION.findall(text)
-        script = "Latin" if _ASCII_LETTER.search(text) else "Unknown"
+        if text.replace(" ", "").isalnum():  # letters, digits and spaces only (most names): no regex needed
+            punctuation, tokens = [], text.split()
+        else:
+            punctuation, tokens = _ASCII_PUNCTUATION.findall(text), _TOKEN.findall(text)
+        script = "Unknown" if all(map(str.isdigit, tokens)) else "Latin"  # a token not all digits has a letter
     else:
         script = single_script(text)
         if script is None:  # several scripts (lookalikes to fold?) or a rare one
@@ -306,9 +308,9 @@ def _normalise(name: str, entity_type: str) -> NameForm:
         text = drop_apostrophes(text.casefold())
         punctuation = _PUNCTUATION.findall(text)
         text = transliterate_folded(text)
+        tokens = _TOKEN.findall(text)
     if punctuation:
         removed.append(("".join(dict.fromkeys(punctuation)), "punctuation"))
-    tokens = _TOKEN.findall(text)
     if not tokens:
         if not name.strip():
             raise EmptyName("empty or whitespace-only name")
@@ -327,15 +329,9 @@ def _normalise(name: str, entity_type: str) -> NameForm:
         if not tokens:
             raise EmptyName(f"name {name[:80]!r} is only a legal form ({', '.join(forms)})")
         keys = _keys(tokens)
-    return NameForm(
-        original=name,
-        tokens=tuple(tokens),
-        keys=keys,
-        tags=_tags(tokens, profile),
-        legal_form=forms[0] if forms else None,
-        removed=tuple(removed),
-        script=script,
-    )
+    # In field order, positional: keyword arguments cost a quarter of a microsecond more per name.
+    legal_form = forms[0] if forms else None
+    return NameForm(name, tuple(tokens), keys, _tags(tokens, profile), legal_form, tuple(removed), script)
 
 
 def clear_caches() -> None:

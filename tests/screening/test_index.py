@@ -99,16 +99,28 @@ def _person(i: int, name: str) -> Entity:
 
 
 @given(st.lists(st.text(alphabet="abcé", min_size=1, max_size=6), min_size=1, max_size=25),
-       st.text(alphabet="abcé", min_size=1, max_size=4), st.integers(1, 8))
-def test_prefix_terms_are_the_longer_listed_parts_starting_with_the_text(words, text, limit):
+       st.text(alphabet="abcé", min_size=1, max_size=4), st.integers(1, 8),
+       st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.6, 0.75, 0.8, 1.0])), max_size=6))
+def test_a_last_part_stands_for_the_longer_listed_parts_starting_with_it_and_its_typo_neighbours(words, text, limit,
+                                                                                                near):
+    from kordon.screening.index import NearTerms
+
     index = Index.build([_person(i, f"{w} zz") for i, w in enumerate(words)])
     forms = [(form, kid) for form, kid in zip(unpack_strings(index.form_blob, index.form_off), index.form_key.tolist())]
     best: dict[int, float] = {}
     for form, kid in sorted(forms):  # the reference: every form in sort order, the best per key
         if form.startswith(text) and len(form) > len(text):
             best[kid] = max(best.get(kid, 0.0), 0.5 + 0.5 * len(text) / len(form))
-    expected = sorted(best.items(), key=lambda t: -t[1])[:limit]
-    assert list(index.prefix_terms(text, limit)) == expected
+    cut = dict(sorted(best.items(), key=lambda t: -t[1])[:limit])
+    near = list({kid % len(index.vocab): sim for kid, sim in near}.items())  # listed keys, each once
+    for kid, sim in near:  # cut keys first; a typo neighbour (float32) replaces an equal or lower value
+        if float(np.float32(sim)) >= cut.get(kid, 0.0):
+            cut[kid] = float(np.float32(sim))
+    expected = sorted(cut.items(), key=lambda t: -t[1])
+    typo = NearTerms(np.array([k for k, _ in near], np.int32), np.array([s for _, s in near], np.float32))
+    got = index.cut_or_near_terms(text, typo, limit)
+    assert list(got) == expected
+    assert got.kids.dtype == np.int32 and got.sims.dtype == np.float64
 
 
 # --- candidate stage --------------------------------------------------------------------
@@ -207,27 +219,6 @@ def test_empty_store_gives_an_empty_index(kordon_home):
     screener = Screener.from_store(Store.open())
     assert screener.is_empty
     assert screener.screen(Query("Anyone")) == []
-
-
-@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.55, 0.6, 0.75, 0.8, 1.0])), max_size=8),
-       st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.6, 0.75, 0.8, 1.0])), max_size=8))
-def test_a_last_part_keeps_each_key_once_with_its_better_similarity(cut, near):
-    from kordon.screening.index import NearTerms
-
-    index = Index.build([_person(i, f"{w} zz") for i, w in enumerate(["abc", "abd", "abe", "xyz", "xyw", "qqq"])])
-    assert len(index.vocab) == 7  # the key ids drawn above
-    cut = list(dict(cut).items())  # each list has a key once, as the lookups return it
-    near = list(dict(near).items())
-
-    def terms(pairs):
-        return NearTerms(np.array([k for k, _ in pairs], np.int32), np.array([s for _, s in pairs], np.float64))
-
-    best = dict(cut)  # the reference: cut keys first, a typo neighbour replaces an equal or lower value
-    for kid, sim in near:
-        if sim >= best.get(kid, 0.0):
-            best[kid] = sim
-    expected = sorted(best.items(), key=lambda t: -t[1])
-    assert list(index.cut_or_near_terms(terms(cut), terms(near))) == expected
 
 
 def test_source_and_caption_of_every_entity_are_kept_without_its_json(listed_entities):

@@ -179,3 +179,111 @@ def test_similarity_is_token_similarity_from_the_floor_up(a, b, floor):
         assert got == want
     else:
         assert got < floor
+
+
+# --- a query part's neighbours -------------------------------------------------------
+
+# many strings share their first eight bytes (the stems); "é" is two bytes
+strings = st.builds(str.__add__, st.sampled_from(["", "a", "abababa", "abababab", "ababababa"]),
+                    st.text(alphabet="abé", max_size=4))
+
+
+def _work(n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n_keys, np.float64), np.zeros(n_keys, np.uint32)
+
+
+def _prefix_reference(forms: list[str], keys: list[int], text: str, limit: int) -> list[tuple[int, float]]:
+    best: dict[int, float] = {}
+    for form, key in sorted(zip(forms, keys)):
+        if form.startswith(text) and len(form) > len(text):
+            best[key] = max(best.get(key, 0.0), 0.5 + 0.5 * len(text) / len(form))
+    return sorted(best.items(), key=lambda t: -t[1])[:limit]
+
+
+def _prefix_search(forms: list[str], keys: np.ndarray) -> tuple:
+    blob, off = pack_strings(forms)
+    order = np.array(sorted(range(len(forms)), key=lambda f: (forms[f], keys[f])), np.int64)
+    heads = kernels.prefix_heads(order, blob, off)
+    return (order, heads, *kernels.hash_directory(heads), blob, off, keys)
+
+
+@settings(max_examples=300)
+@given(st.lists(strings, min_size=1, max_size=40), strings, st.integers(1, 8))
+def test_prefix_forms_are_the_longer_strings_starting_with_the_text(forms, text, limit):
+    keys = np.arange(len(forms), dtype=np.int32) // 2  # two strings per key
+    got_keys, got_sims = kernels.prefix_forms(np.frombuffer(text.encode(), np.uint8), *_prefix_search(forms, keys),
+                                              limit, *_work(len(forms)), 1)
+    assert list(zip(got_keys.tolist(), got_sims.tolist())) == _prefix_reference(forms, keys.tolist(), text, limit)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.55, 0.6, 0.75, 0.8, 1.0])), max_size=8),
+       st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0.6, 0.75, 0.8, 1.0])), max_size=8))
+def test_merged_terms_keep_each_key_once_with_its_better_similarity(first, then):
+    first, then = list(dict(first).items()), list(dict(then).items())  # each list has a key once
+    best = {k: float(s) for k, s in first}  # the reference: first keys first, a later equal or higher value replaces
+    for k, s in then:
+        s = float(np.float32(s))
+        if s >= best.get(k, 0.0):
+            best[k] = s
+    keys, sims = kernels.merge_terms(np.array([k for k, _ in first], np.int32), np.array([s for _, s in first]),
+                                     np.array([k for k, _ in then], np.int32),
+                                     np.array([s for _, s in then], np.float32), *_work(7), 1)
+    assert list(zip(keys.tolist(), sims.tolist())) == sorted(best.items(), key=lambda t: -t[1])
+    assert keys.dtype == np.int32 and sims.dtype == np.float64
+
+
+@settings(max_examples=200)
+@given(st.lists(strings, min_size=1, max_size=30), strings, st.integers(1, 8),
+       st.lists(st.tuples(st.integers(0, 14), st.sampled_from([0.6, 0.75, 0.8, 1.0])), max_size=6))
+def test_cut_or_near_is_the_prefix_forms_merged_with_the_typo_neighbours(forms, text, limit, near):
+    keys = np.arange(len(forms), dtype=np.int32) // 2
+    near = list(dict(near).items())
+    near_keys, near_sims = np.array([k for k, _ in near], np.int32), np.array([s for _, s in near], np.float32)
+    search = _prefix_search(forms, keys)
+    text_bytes = np.frombuffer(text.encode(), np.uint8)
+    cut_keys, cut_sims = kernels.prefix_forms(text_bytes, *search, limit, *_work(15), 1)
+    want = kernels.merge_terms(cut_keys, cut_sims, near_keys, near_sims, *_work(15), 1)
+    stale = _work(15)
+    stale[0][:], stale[1][:] = 5.0, 7  # work arrays left by an earlier call (stamp 7); this call uses 8 and 9
+    got = kernels.cut_or_near(text_bytes, *search, limit, near_keys, near_sims, stale[0], stale[1], 8)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert got[0].dtype == np.int32 and got[1].dtype == np.float64
+
+
+short = st.text(alphabet="abé", max_size=4)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="abé", min_size=1, max_size=5), min_size=1, max_size=30, unique=True),
+       short, short, short, st.integers(-1, 14), st.floats(0.0, 1.0))
+def test_typo_neighbours_look_up_the_distinct_spellings_long_enough(forms, key, token, folded, exact, min_similarity):
+    blob, off = pack_strings(forms)
+    table_hash, table_form = kernels.deletion_table(blob, off, 3)
+    form_key = np.arange(len(forms), dtype=np.int32) // 2
+    tables = (table_hash, table_form, *kernels.hash_directory(table_hash), blob, off, form_key)
+
+    def work():
+        return np.zeros(15, np.float32), np.zeros(15, np.uint32), np.zeros(len(forms), np.uint32)
+
+    probes = [p.encode() for p in dict.fromkeys((key, token, folded)) if len(p) >= 3]  # the reference's choice
+    if probes:
+        probe_off = np.array([0, *np.cumsum([len(p) for p in probes])], np.int64)
+        want = kernels.near_forms(np.frombuffer(b"".join(probes), np.uint8), probe_off, *tables, exact, min_similarity,
+                                  *work(), 1)
+    else:
+        want = (np.array([exact] if exact >= 0 else [], np.int32), np.ones(1 if exact >= 0 else 0, np.float32))
+    spellings = np.frombuffer((key + token + folded).encode(), np.uint8)
+    got = kernels.typo_neighbours(spellings, len(key.encode()), len((key + token).encode()), 3, *tables, exact,
+                                  min_similarity, *work(), 1)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert got[0].dtype == np.int32 and got[1].dtype == np.float32
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.sampled_from([0.6, 0.75, 1.0])), min_size=1, max_size=10),
+       st.lists(st.sampled_from([0.5, 1.25, 2.0]), min_size=10, max_size=10), st.sampled_from([np.float32, np.float64]))
+def test_closest_key_is_the_commonest_of_the_best(terms, idf, dtype):
+    keys = np.array([k for k, _ in terms], np.int32)
+    sims = np.array([s for _, s in terms], dtype)
+    idf = np.array(idf, np.float32)
+    closest = keys[sims == sims[0]]  # the reference: numpy's argmin takes the first of equal values
+    assert kernels.closest_key(keys, sims, idf) == closest[np.argmin(idf[closest])]

@@ -452,11 +452,11 @@ class Index:
         self._entity_rows: dict[str, int] | None = None
         self._reference: Index | None = None
         self._local = threading.local()
-        self._prefix_order: np.ndarray | None = None
+        self._prefix_index: tuple | None = None
         self._raw_first: np.ndarray | None = None
         self._fuzzy_cache: dict[tuple[str, str, float], tuple[tuple[int, float], ...]] = {}
         self.query_token_cache: dict[tuple, tuple] = {}  # the screener's prepared query parts
-        self._directory: tuple[np.ndarray, int] | None = None
+        self._typo_index: tuple | None = None
 
     # --- building -----------------------------------------------------
     @classmethod
@@ -625,7 +625,7 @@ class Index:
         return made[1:]
 
     # --- typo neighbourhood ---------------------------------------------
-    def fuzzy_terms(self, token: str, key: str, min_similarity: float) -> tuple[tuple[int, float], ...]:
+    def fuzzy_terms(self, token: str, key: str, min_similarity: float) -> NearTerms:
         """Listed keys within one typo of the query token or of its key, with similarity, best first.
 
         Typos are looked for on both levels because spelling folding can move a
@@ -639,60 +639,58 @@ class Index:
         cached = self._fuzzy_cache.get(cache_key)
         if cached is not None:
             return cached
-        exact = self.vocab.get(key, -1)
-        probes = [p.encode() for p in dict.fromkeys((key, token, ocr_fold(token))) if len(p) >= MIN_TYPO_LENGTH]
-        if not probes:
-            out = NearTerms(np.array([exact], np.int32), np.ones(1, np.float32)) if exact >= 0 else NearTerms()
-        else:
-            offsets = [0]
-            for p in probes:
-                offsets.append(offsets[-1] + len(p))
-            key_best, key_seen, form_seen, _, stamp = self._typo_scratch()
-            found, similarity = kernels.near_forms(
-                np.frombuffer(b"".join(probes), np.uint8), np.array(offsets, np.int64), self.del_hash, self.del_form,
-                *self._hash_directory(), self.form_blob, self.form_off, self.form_key, exact, float(min_similarity),
-                key_best, key_seen, form_seen, stamp)
-            out = NearTerms(found, similarity)
+        key_text, token_text = key.encode(), token.encode()
+        key_best, key_seen, form_seen, _, stamp = self._typo_scratch()
+        out = NearTerms(*kernels.typo_neighbours(
+            np.frombuffer(key_text + token_text + ocr_fold(token).encode(), np.uint8), len(key_text),
+            len(key_text) + len(token_text), MIN_TYPO_LENGTH, *self._typo_tables(), self.vocab.get(key, -1),
+            float(min_similarity), key_best, key_seen, form_seen, stamp))
         if len(self._fuzzy_cache) > 200_000:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[cache_key] = out
         return out
 
-    def _hash_directory(self) -> tuple[np.ndarray, int]:
-        if self._directory is None:
-            self._directory = kernels.hash_directory(self.del_hash)
-        return self._directory
+    def _typo_tables(self) -> tuple:
+        """The typo index as :func:`kernels.near_forms` reads it: the deletion table with its directory,
+        and the strings with their keys."""
+        if self._typo_index is None:
+            self._typo_index = (self.del_hash, self.del_form, *kernels.hash_directory(self.del_hash), self.form_blob,
+                                self.form_off, self.form_key)
+        return self._typo_index
 
-    def _typo_scratch(self) -> tuple:
-        """Per-thread work arrays of :func:`kernels.near_forms` and :func:`kernels.prefix_forms`
-        (best similarity per key in float32 and float64, stamps per key and per string) and a fresh stamp."""
+    def _typo_scratch(self, stamps: int = 1) -> tuple:
+        """Per-thread work arrays of :func:`kernels.near_forms` and :func:`kernels.cut_or_near`
+        (best similarity per key in float32 and float64, stamps per key and per string) and the first of
+        ``stamps`` fresh stamps."""
         scratch = getattr(self._local, "typo", None)
-        if scratch is None or scratch[-1] >= 2**32 - 2:
+        if scratch is None or scratch[-1] + stamps >= 2**32 - 1:
             n_keys, n_forms = len(self.vocab_list), len(self.form_off) - 1
             scratch = self._local.typo = [np.zeros(n_keys, np.float32), np.zeros(n_keys, np.uint32),
                                           np.zeros(n_forms, np.uint32), np.zeros(n_keys, np.float64), 0]
-        scratch[-1] += 1
-        return tuple(scratch)
+        stamp = scratch[-1] + 1
+        scratch[-1] += stamps
+        return (*scratch[:-1], stamp)
 
-    def prefix_terms(self, text: str, limit: int = 64) -> NearTerms:
-        """Listed keys whose key or Latin token starts with ``text`` (a part cut short), with
-        similarity ``0.5 + 0.5 × len(text) / len(part)``; the ``limit`` closest in length (compiled:
-        :func:`kordon.screening.kernels.prefix_forms`)."""
-        if self._prefix_order is None:
+    def _prefix_search(self) -> tuple:
+        """The typo-index strings sorted (then by key), their heads and the directory of the heads
+        (:func:`kernels.prefix_forms`), with the string table; made on first use."""
+        if self._prefix_index is None:
             forms = unpack_strings(self.form_blob, self.form_off)
             keys = self.form_key.tolist()
-            self._prefix_order = np.array(sorted(range(len(forms)), key=lambda f: (forms[f], keys[f])), np.int64)
-        _, key_seen, _, key_best, stamp = self._typo_scratch()
-        return NearTerms(*kernels.prefix_forms(np.frombuffer(text.encode(), np.uint8), self._prefix_order,
-                                               self.form_blob, self.form_off, self.form_key, limit, key_best,
-                                               key_seen, stamp))
+            order = np.array(sorted(range(len(forms)), key=lambda f: (forms[f], keys[f])), np.int64)
+            heads = kernels.prefix_heads(order, self.form_blob, self.form_off)
+            self._prefix_index = (order, heads, *kernels.hash_directory(heads), self.form_blob, self.form_off,
+                                  self.form_key)
+        return self._prefix_index
 
-    def cut_or_near_terms(self, prefix: NearTerms, near: NearTerms) -> NearTerms:
-        """A last part's neighbours: the keys it may be cut from and its typo neighbours, the better
-        similarity of each key, best first (ties: cut keys first, then in their order)."""
-        _, key_seen, _, key_best, stamp = self._typo_scratch()
-        return NearTerms(*kernels.merge_terms(prefix.kids, prefix.sims, near.kids, near.sims, key_best, key_seen,
-                                              stamp))
+    def cut_or_near_terms(self, text: str, near: NearTerms, limit: int = 64) -> NearTerms:
+        """A last part's neighbours: the listed keys whose key or Latin token starts with ``text`` (a part
+        cut short; similarity ``0.5 + 0.5 × len(text) / len(part)``, the ``limit`` closest in length) and
+        its typo neighbours ``near``, the better similarity of each key, best first (ties: cut keys first,
+        then in their order). One compiled call: :func:`kordon.screening.kernels.cut_or_near`."""
+        _, key_seen, _, key_best, stamp = self._typo_scratch(2)
+        return NearTerms(*kernels.cut_or_near(np.frombuffer(text.encode(), np.uint8), *self._prefix_search(), limit,
+                                              near.kids, near.sims, key_best, key_seen, stamp))
 
     # --- candidate stage ----------------------------------------------
     def candidate_names(self, token_terms: list[tuple[NearTerms, float]],

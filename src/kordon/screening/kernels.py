@@ -396,6 +396,41 @@ def near_forms(probes, probe_offsets, table_hash, table_form, directory, shift, 
     return _best_first(keys, n_keys, key_best, exact)
 
 
+@njit(cache=True, nogil=True)
+def typo_neighbours(spellings, key_end, token_end, min_length, table_hash, table_form, directory, shift, form_blob,
+                    form_offsets, form_key, exact, min_similarity, key_best, key_seen, form_seen,
+                    stamp):  # pragma: no cover - compiled
+    """:func:`near_forms` of a query part's spellings, chosen here rather than by the caller (no lists,
+    joins and offset arrays per part in Python).
+
+    ``spellings`` is the part's key, its token and its token as OCR misreads it, in UTF-8 one after
+    the other (the token starts at ``key_end``, the misreading at ``token_end``). The probes are the
+    distinct ones of at least ``min_length`` characters, in that order; with none, the result is
+    ``exact`` alone (similarity 1) or nothing.
+    """
+    bounds = (0, key_end, token_end, len(spellings))
+    probes = np.empty(len(spellings), np.uint8)
+    offsets = np.zeros(4, np.int64)
+    n = 0
+    for s in range(3):
+        lo, hi = bounds[s], bounds[s + 1]
+        if _utf8_length(spellings, lo, hi) < min_length:
+            continue
+        repeated = False
+        for p in range(n):
+            if _same(probes, offsets[p], offsets[p + 1], spellings, lo, hi):
+                repeated = True
+        if not repeated:
+            probes[offsets[n] : offsets[n] + hi - lo] = spellings[lo:hi]
+            offsets[n + 1] = offsets[n] + hi - lo
+            n += 1
+    if n == 0:
+        first = 1 if exact >= 0 else 0
+        return np.full(first, exact, np.int32), np.ones(first, np.float32)
+    return near_forms(probes, offsets[: n + 1], table_hash, table_form, directory, shift, form_blob, form_offsets,
+                      form_key, exact, min_similarity, key_best, key_seen, form_seen, stamp)
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _best_first(keys, n_keys, key_best, exact):  # pragma: no cover - compiled
     """``exact`` (unless -1) with similarity 1, then ``keys[:n_keys]`` by ``key_best``, best first, ties in
@@ -442,24 +477,51 @@ def _compare_start(text, form_blob, flo, fhi):  # pragma: no cover - compiled
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _head(blob, lo, hi):  # pragma: no cover - compiled
+    """The first eight bytes of ``blob[lo:hi]`` as one big-endian number (zeros past the end): heads
+    sort like the strings, so most comparisons of a search are one number, not a string."""
+    h = np.uint64(0)
+    for i in range(8):
+        h <<= np.uint64(8)
+        if lo + i < hi:
+            h |= np.uint64(blob[lo + i])
+    return h
+
+
 @njit(cache=True, nogil=True)
-def prefix_forms(text, order, form_blob, form_offsets, form_key, limit, key_best, key_seen,
+def prefix_heads(order, form_blob, form_offsets):  # pragma: no cover - compiled
+    """The :func:`_head` of each string in ``order`` (the sorted strings), for :func:`prefix_forms`."""
+    heads = np.empty(len(order), np.uint64)
+    for i in range(len(order)):
+        heads[i] = _head(form_blob, form_offsets[order[i]], form_offsets[order[i] + 1])
+    return heads
+
+
+@njit(cache=True, nogil=True)
+def prefix_forms(text, order, heads, directory, shift, form_blob, form_offsets, form_key, limit, key_best, key_seen,
                  stamp):  # pragma: no cover - compiled
     """Keys of listed strings that start with ``text`` and are longer, with similarity
     ``0.5 + 0.5 × len(text) / len(string)`` (in characters), the best per key; the ``limit`` best,
     ties in sort order.
 
-    ``order`` lists the strings sorted (then by key); a binary search finds the first that starts
-    with ``text``. ``key_best``/``key_seen`` are work arrays as in :func:`near_forms`.
+    ``order`` lists the strings sorted (then by key), ``heads`` their :func:`_head`, and
+    ``directory``/``shift`` the :func:`hash_directory` of the heads: the first string not before
+    ``text`` is found among the few sharing its leading bits, by their heads in one small stretch of
+    memory rather than by strings scattered over the blob (strings are compared only where their
+    head equals the text's). ``key_best``/``key_seen`` are work arrays as in :func:`near_forms`.
     """
-    lo, hi = 0, len(order)
+    head = _head(text, 0, len(text))
+    lo, hi = directory[head >> np.uint64(shift)], directory[(head >> np.uint64(shift)) + 1]
     while lo < hi:
         mid = (lo + hi) // 2
-        f = order[mid]
-        if _compare_start(text, form_blob, form_offsets[f], form_offsets[f + 1]) > 0:
+        if heads[mid] < head:
             lo = mid + 1
         else:
             hi = mid
+    while lo < len(order) and heads[lo] == head and _compare_start(
+            text, form_blob, form_offsets[order[lo]], form_offsets[order[lo] + 1]) > 0:
+        lo += 1
     text_length = _utf8_length(text, 0, len(text))
     keys = np.empty(16, np.int32)
     nkeys = 0
@@ -500,6 +562,27 @@ def merge_terms(first_keys, first_sims, then_keys, then_sims, key_best, key_seen
         sims[i] = key_best[keys[i]]
     order = np.argsort(-sims, kind="mergesort")
     return keys[:n][order], sims[order]
+
+
+@njit(cache=True, nogil=True)
+def cut_or_near(text, order, heads, directory, shift, form_blob, form_offsets, form_key, limit, near_keys, near_sims,
+                key_best, key_seen, stamp):  # pragma: no cover - compiled
+    """A last part's neighbours in one call: :func:`prefix_forms` of ``text`` merged with its typo
+    neighbours ``near_keys``/``near_sims`` by :func:`merge_terms` (stamps ``stamp`` and ``stamp + 1``)."""
+    cut_keys, cut_sims = prefix_forms(text, order, heads, directory, shift, form_blob, form_offsets, form_key, limit,
+                                      key_best, key_seen, stamp)
+    return merge_terms(cut_keys, cut_sims, near_keys, near_sims, key_best, key_seen, stamp + 1)
+
+
+@njit(cache=True, nogil=True)
+def closest_key(keys, sims, idf):  # pragma: no cover - compiled
+    """Of the keys whose similarity is the first one's (the best: lists are best first), the first of
+    the lowest ``idf``: the commonest of the closest."""
+    best = 0
+    for i in range(1, len(keys)):
+        if sims[i] == sims[0] and idf[keys[i]] < idf[keys[best]]:
+            best = i
+    return keys[best]
 
 
 # --- the name alignment of the scoring stage -------------------------------------------------

@@ -184,22 +184,24 @@ class Screener:
         neighbours and are never taken as cut short.
         """
         index = self.index
-        known = key in index.vocab
+        kid = index.vocab.get(key)
+        known = kid is not None
         if tag == INITIAL and not latin:
             tag = PARTICLE  # a single letter out of a transliteration is no initial
         if tag != INITIAL and is_formal_word(token, key, known, last, person):
             tag = FORMAL
         if syllables:
-            loose = NearTerms(np.array([index.vocab[key]], np.int32), np.ones(1, np.float32)) if known else NearTerms()
+            loose = NearTerms(np.array([kid], np.int32), np.ones(1, np.float32)) if known else NearTerms()
             return tag, index.key_idf(key) * _TAG_WEIGHTS[tag], loose
         loose = index.fuzzy_terms(token, key, min_loose) if tag != INITIAL else NearTerms()
         if last and len(token) >= 3 and tag != INITIAL:  # the last part may be cut short
-            loose = index.cut_or_near_terms(index.prefix_terms(token), loose)
-        if known or not len(loose):
+            loose = index.cut_or_near_terms(token, loose)
+        if known:
+            idf = index.idf_list[kid]
+        elif len(loose):  # a misspelling: as rare as what it most resembles (the commoner one on ties)
+            idf = index.idf_list[kernels.closest_key(loose.kids, loose.sims, index.idf)]
+        else:
             idf = index.key_idf(key)
-        else:  # a misspelling: as rare as what it most resembles (the commoner one on ties)
-            closest = loose.kids[loose.sims == loose.sims[0]]
-            idf = index.idf_list[int(closest[np.argmin(index.idf[closest])])]
         return tag, idf * _TAG_WEIGHTS[tag], loose
 
     def candidates(self, pq: PreparedQuery, s: Settings | None = None, floor: float = 0.0) -> list[Candidate]:

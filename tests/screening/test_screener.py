@@ -172,8 +172,7 @@ def test_a_batch_switches_the_cycle_collector_off_and_restores_it(engine, monkey
 
     states = []
     collected = []
-    monkeypatch.setattr(screener_module._YoungCollector, "__init__",
-                        lambda self, every=3: (setattr(self, "every", every), setattr(self, "since", 0))[0])
+    monkeypatch.setattr(screener_module._YoungCollector, "every", 3)
     real_collect = gc.collect
     monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or real_collect(generation))
     queries = [Query(n) for n in ("Aleksandr Volkov", "Yuri Kozlov", "Jane Smith")] * 3

@@ -10,7 +10,6 @@ matched and which features raised or lowered the score.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache

@@ -324,10 +324,10 @@ class Screener:
         Results come in input order. ``workers`` > 1 screens in that many processes
         (POSIX only): this one and ``workers - 1`` forked ones, which share the index read-only.
         While the batch runs, Python's cycle collector runs less often (see
-        :func:`_fewer_collections`).
+        `_collector_off`).
         """
         s = settings(threshold, weights, base=self.defaults)
-        with _fewer_collections() as collect:
+        with _collector_off() as collect:
             if workers > 1 and hasattr(os, "fork"):
                 yield from _parallel(self, queries, s, limit, workers, collect)
                 return
@@ -381,53 +381,58 @@ class Screener:
         return found / len(queries) if queries else 0.0
 
 
-class _Scored:
-    """A hit scored in this process: its entity and explanation are built from the comparison when read."""
+class _Listed:
+    """What every hit's maker reads from the index: the entity and its listing, by entity row."""
 
-    __slots__ = ("screener", "comp", "value", "s", "via")
+    __slots__ = ("index", "row")
 
-    def __init__(self, screener: Screener, comp: Comparison, value: float, s: Settings, via: str):
-        self.screener, self.comp, self.value, self.s, self.via = screener, comp, value, s, via
-
-    def entity(self) -> Entity:
-        return self.screener.index.entity(self.comp.entity)
-
-    def explanation(self) -> Explanation:
-        return self.screener._explain(self.comp, self.value, self.s, self.via)
-
-    def listing(self) -> tuple[str, str, str]:
-        return self.screener.index.listing(self.comp.entity)
-
-
-class _Sent:
-    """A hit scored in a forked process, which sent its explanation packed (:meth:`Explanation.packed`)."""
-
-    __slots__ = ("index", "row", "packed")
-
-    def __init__(self, index: Index, row: int, packed: tuple):
-        self.index, self.row, self.packed = index, row, packed
+    def __init__(self, index: Index, row: int):
+        self.index, self.row = index, row
 
     def entity(self) -> Entity:
         return self.index.entity(self.row)
 
-    def explanation(self) -> Explanation:
-        return Explanation.unpacked(self.packed)
-
     def listing(self) -> tuple[str, str, str]:
         return self.index.listing(self.row)
+
+
+class _Scored(_Listed):
+    """A hit scored in this process: its explanation is made from the comparison when read."""
+
+    __slots__ = ("screener", "comp", "value", "s", "via")
+
+    def __init__(self, screener: Screener, comp: Comparison, value: float, s: Settings, via: str):
+        super().__init__(screener.index, comp.entity)
+        self.screener, self.comp, self.value, self.s, self.via = screener, comp, value, s, via
+
+    def explanation(self) -> Explanation:
+        return self.screener._explain(self.comp, self.value, self.s, self.via)
+
+
+class _Sent(_Listed):
+    """A hit scored in a forked process, which sent its explanation packed (:meth:`Explanation.packed`)."""
+
+    __slots__ = ("packed",)
+
+    def __init__(self, index: Index, row: int, packed: tuple):
+        super().__init__(index, row)
+        self.packed = packed
+
+    def explanation(self) -> Explanation:
+        return Explanation.unpacked(self.packed)
 
 
 # --- batch in worker processes ---------------------------------------------------
 
 
 class _YoungCollector:
-    """Collects the youngest objects every ``every`` queries of a batch run with the automatic
-    collector off (see :func:`_fewer_collections`)."""
+    """Collects the youngest objects every :attr:`every` queries of a batch run with the automatic
+    collector off (see :func:`_collector_off`)."""
 
-    __slots__ = ("every", "since")
+    every = 100_000
+    __slots__ = ("since",)
 
-    def __init__(self, every: int = 100_000):
-        self.every = every
+    def __init__(self) -> None:
         self.since = 0
 
     def __call__(self, queries: int = 1) -> None:
@@ -438,7 +443,7 @@ class _YoungCollector:
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[_YoungCollector]:
+def _collector_off() -> Iterator[_YoungCollector]:
     """Switch the automatic cycle collector off for a batch, and back on afterwards.
 
     A query makes thousands of short-lived objects, and the caches of parts and
